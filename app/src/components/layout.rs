@@ -1,0 +1,96 @@
+//! The frame of every page: skip link, header with navigation per role, language switch,
+//! footer.
+
+use leptos::prelude::*;
+
+use super::{home_path, use_user};
+use crate::domain::Role;
+use crate::i18n::{use_locale, Locale};
+use crate::tr;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let user = use_user();
+    let other = match use_locale() {
+        Locale::Vi => Locale::En,
+        Locale::En => Locale::Vi,
+    };
+    let switch_href = format!("/lang/{}", other.code());
+    let links: Vec<(&'static str, String)> = match user.as_ref().map(|u| u.role) {
+        None => vec![
+            ("/", tr!("nav.home")),
+            ("/login", tr!("nav.login")),
+            ("/register", tr!("nav.register")),
+        ],
+        Some(Role::Learner) => vec![("/learn", tr!("nav.learn"))],
+        Some(Role::UnitManager) => vec![("/unit", tr!("nav.unit"))],
+        Some(Role::Organizer) => vec![("/people", tr!("nav.people"))],
+        Some(Role::Admin) => vec![("/people", tr!("nav.people"))],
+    };
+    let signed_in = user.is_some();
+    view! {
+        <a class="skip-link" href="#main">
+            {tr!("nav.skip")}
+        </a>
+        <header class="site-header">
+            <div class="header-row">
+                <a
+                    class="brand"
+                    href=user.as_ref().map(|u| home_path(u.role)).unwrap_or("/")
+                >
+                    "Học Số"
+                </a>
+                <a class="lang-switch" href=switch_href hreflang=other.code() rel="nofollow">
+                    {tr!("nav.switch_language")}
+                </a>
+            </div>
+            <nav aria-label=tr!("nav.label")>
+                <ul class="nav-list">
+                    {links
+                        .into_iter()
+                        .map(|(href, text)| {
+                            view! {
+                                <li>
+                                    <a href=href>{text}</a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                    {signed_in
+                        .then(|| {
+                            view! {
+                                <li>
+                                    <a href="/account/password">{tr!("nav.account")}</a>
+                                </li>
+                                <li>
+                                    <form method="post" action="/logout" class="inline-form">
+                                        <button type="submit" class="link-button">
+                                            {tr!("nav.logout")}
+                                        </button>
+                                    </form>
+                                </li>
+                            }
+                        })}
+                </ul>
+            </nav>
+            {user
+                .map(|u| {
+                    view! {
+                        <p class="signed-in-as">
+                            {tr!("nav.signed_in_as", name = u.full_name)}
+                        </p>
+                    }
+                })}
+        </header>
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <p>{tr!("footer.about")}</p>
+            <p>{tr!("footer.help")}</p>
+        </footer>
+    }
+}

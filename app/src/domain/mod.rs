@@ -1,0 +1,14 @@
+//! The pure domain: rules that decide, with no IO.
+//!
+//! Nothing here imports leptos, sqlx, tokio or anything that touches the network, the disk or
+//! the clock. The same code is compiled into the browser (instant feedback) and into the server
+//! (the authoritative result). Callers pass in what the rules need, the current time included.
+
+pub mod account;
+pub mod citizen_id;
+pub mod role;
+pub mod text;
+
+pub use account::{Contact, ContactError, FullName, NameError, PasswordError, PasswordPolicy};
+pub use citizen_id::{CitizenId, CitizenIdError, Sex};
+pub use role::{Cohort, Role};

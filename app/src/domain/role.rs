@@ -1,0 +1,88 @@
+//! Who a person is to hocso: a role (what they may do) and, for learners, a cohort.
+
+use serde::{Deserialize, Serialize};
+
+/// What an account may do. Stored as its [`Role::as_str`] code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Organizer,
+    UnitManager,
+    Learner,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Organizer, Role::UnitManager, Role::Learner];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Organizer => "organizer",
+            Role::UnitManager => "unit_manager",
+            Role::Learner => "learner",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == code)
+    }
+
+    /// Whether this role may see every account (the people directory).
+    pub fn may_list_accounts(self) -> bool {
+        matches!(self, Role::Admin | Role::Organizer)
+    }
+}
+
+/// Which group a learner trains with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cohort {
+    /// A civil servant of a commune or ward, trained against a job position's standard.
+    Official,
+    /// A student or youth volunteer who guides residents.
+    Volunteer,
+    /// A resident learning at their own pace.
+    Resident,
+}
+
+impl Cohort {
+    pub const ALL: [Cohort; 3] = [Cohort::Official, Cohort::Volunteer, Cohort::Resident];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cohort::Official => "official",
+            Cohort::Volunteer => "volunteer",
+            Cohort::Resident => "resident",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Cohort> {
+        Cohort::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        for cohort in Cohort::ALL {
+            assert_eq!(Cohort::parse(cohort.as_str()), Some(cohort));
+        }
+        assert_eq!(Role::parse("root"), None);
+        assert_eq!(Cohort::parse(""), None);
+    }
+
+    #[test]
+    fn only_admins_and_organizers_list_accounts() {
+        assert!(Role::Admin.may_list_accounts());
+        assert!(Role::Organizer.may_list_accounts());
+        assert!(!Role::UnitManager.may_list_accounts());
+        assert!(!Role::Learner.may_list_accounts());
+    }
+}

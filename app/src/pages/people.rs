@@ -1,0 +1,109 @@
+//! The people directory (admins, organizers) and a unit manager's view of their unit.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::guard;
+use crate::api::{list_accounts, AccountLine};
+use crate::domain::{Cohort, Role};
+use crate::tr;
+
+#[component]
+pub fn People() -> impl IntoView {
+    if let Err(page) = guard(Role::may_list_accounts) {
+        return page;
+    }
+    let accounts = Resource::new_blocking(|| (), |_| list_accounts(None));
+    view! {
+        <Title text=tr!("people.title") />
+        <h1>{tr!("people.title")}</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match accounts.await {
+                    Ok(lines) => view! { <AccountTable lines /> }.into_any(),
+                    Err(e) => view! { <p class="error-message">{tr!(e.message_key())}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn UnitHome() -> impl IntoView {
+    let user = match guard(|role| role == Role::UnitManager) {
+        Ok(user) => user,
+        Err(page) => return page,
+    };
+    let accounts = Resource::new_blocking(|| (), |_| list_accounts(None));
+    let unit = user.unit_name.unwrap_or_default();
+    view! {
+        <Title text=tr!("unit.title") />
+        <h1>{tr!("unit.heading", unit = unit)}</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match accounts.await {
+                    Ok(lines) => view! { <AccountTable lines /> }.into_any(),
+                    Err(e) => view! { <p class="error-message">{tr!(e.message_key())}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+fn role_label(role: Role) -> String {
+    match role {
+        Role::Admin => tr!("role.admin"),
+        Role::Organizer => tr!("role.organizer"),
+        Role::UnitManager => tr!("role.unit_manager"),
+        Role::Learner => tr!("role.learner"),
+    }
+}
+
+fn cohort_label(cohort: Option<Cohort>) -> String {
+    match cohort {
+        Some(Cohort::Official) => tr!("cohort.official"),
+        Some(Cohort::Volunteer) => tr!("cohort.volunteer"),
+        Some(Cohort::Resident) => tr!("cohort.resident"),
+        None => String::new(),
+    }
+}
+
+#[component]
+fn AccountTable(lines: Vec<AccountLine>) -> impl IntoView {
+    if lines.is_empty() {
+        return view! { <p>{tr!("people.empty")}</p> }.into_any();
+    }
+    view! {
+        <div class="table-scroll">
+            <table class="table">
+                <caption class="visually-hidden">{tr!("people.caption")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{tr!("people.name")}</th>
+                        <th scope="col">{tr!("people.role")}</th>
+                        <th scope="col">{tr!("people.cohort")}</th>
+                        <th scope="col">{tr!("people.unit")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {lines
+                        .into_iter()
+                        .map(|l| {
+                            view! {
+                                <tr>
+                                    <td>{l.full_name}</td>
+                                    <td>{role_label(l.role)}</td>
+                                    <td>{cohort_label(l.cohort)}</td>
+                                    <td>{l.unit_name.unwrap_or_default()}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}

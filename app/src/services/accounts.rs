@@ -1,0 +1,327 @@
+//! Registration, login, logout, password change, and resolving a session cookie.
+
+use serde::Deserialize;
+
+use super::{now, AppState};
+use crate::api::CurrentUser;
+use crate::auth::{check_new_password, dummy_hash, hash_password, verify_password};
+use crate::components::form::FormErrors;
+use crate::domain::{
+    Cohort, Contact, ContactError, FullName, NameError, PasswordError, PasswordPolicy, Role,
+};
+use crate::store::{AccountRow, NewAccount, StoreError};
+
+/// The fields of the registration form, as posted.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct RegisterForm {
+    #[serde(default)]
+    pub full_name: String,
+    #[serde(default)]
+    pub contact: String,
+    #[serde(default)]
+    pub unit_code: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub password_confirm: String,
+}
+
+/// The fields of the login form, as posted.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    pub contact: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+/// The fields of the password change form, as posted.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    pub current_password: String,
+    #[serde(default)]
+    pub new_password: String,
+    #[serde(default)]
+    pub new_password_confirm: String,
+}
+
+/// A new session: who signed in, and the token for their cookie.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub user: CurrentUser,
+    pub token: String,
+}
+
+/// Parameters of an account created by the CLI or the demo seed (not self-registration).
+#[derive(Clone, Debug)]
+pub struct AccountSpec {
+    pub full_name: String,
+    pub contact: String,
+    pub password: String,
+    pub role: Role,
+    pub cohort: Option<Cohort>,
+    pub unit_code: Option<String>,
+    pub position_code: Option<String>,
+}
+
+fn name_error_key(e: NameError) -> &'static str {
+    match e {
+        NameError::Empty => "register.errors.name_empty",
+        NameError::TooLong => "register.errors.name_too_long",
+        NameError::InvalidCharacter => "register.errors.name_invalid",
+    }
+}
+
+fn contact_error_key(e: ContactError) -> &'static str {
+    match e {
+        ContactError::Empty => "register.errors.contact_empty",
+        ContactError::InvalidPhone => "register.errors.phone_invalid",
+        ContactError::InvalidEmail => "register.errors.email_invalid",
+    }
+}
+
+fn password_error_key(e: PasswordError) -> &'static str {
+    match e {
+        PasswordError::TooShort => "register.errors.password_short",
+        PasswordError::TooLong => "register.errors.password_long",
+        PasswordError::TooCommon => "register.errors.password_common",
+        PasswordError::Mismatch => "register.errors.password_mismatch",
+    }
+}
+
+async fn hash_blocking(password: String) -> Result<String, FormErrors> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| internal(&e))?
+        .map_err(|e| internal(&e))
+}
+
+async fn verify_blocking(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
+fn internal(err: &dyn std::fmt::Display) -> FormErrors {
+    tracing::error!(error = %err, "internal error in an account flow");
+    FormErrors::internal()
+}
+
+/// The session view of a stored account.
+pub fn current_user(row: &AccountRow) -> Option<CurrentUser> {
+    Some(CurrentUser {
+        id: row.id,
+        full_name: row.full_name.clone(),
+        role: row.role()?,
+        cohort: row.cohort(),
+        unit_code: row.unit_code.clone(),
+        unit_name: row.unit_name.clone(),
+    })
+}
+
+fn sign_in(state: &AppState, row: &AccountRow) -> Result<SignedIn, FormErrors> {
+    let user = current_user(row).ok_or_else(|| internal(&"account has an unknown role"))?;
+    let token = state
+        .keys
+        .issue(row.id, row.token_version, now())
+        .map_err(|e| internal(&e))?;
+    Ok(SignedIn { user, token })
+}
+
+/// Self-registration of a resident: every field is checked, every problem reported at once.
+pub async fn register(state: &AppState, form: &RegisterForm) -> Result<SignedIn, FormErrors> {
+    let mut errors = FormErrors::default();
+    let name = FullName::parse(&form.full_name)
+        .map_err(|e| errors.add("full_name", name_error_key(e)))
+        .ok();
+    let contact = Contact::parse(&form.contact)
+        .map_err(|e| errors.add("contact", contact_error_key(e)))
+        .ok();
+    let unit = match form.unit_code.trim() {
+        "" => {
+            errors.add("unit_code", "register.errors.unit_empty");
+            None
+        }
+        code => match state.db.unit(code).await {
+            Ok(Some(unit)) => Some(unit),
+            Ok(None) => {
+                errors.add("unit_code", "register.errors.unit_unknown");
+                None
+            }
+            Err(e) => return Err(internal(&e)),
+        },
+    };
+    let inputs: Vec<&str> = [form.full_name.as_str(), form.contact.as_str()]
+        .into_iter()
+        .flat_map(str::split_whitespace)
+        .collect();
+    if let Err(e) = check_new_password(&form.password, &inputs) {
+        errors.add("password", password_error_key(e));
+    } else if form.password != form.password_confirm {
+        errors.add("password_confirm", password_error_key(PasswordError::Mismatch));
+    }
+    let (Some(name), Some(contact), Some(unit), true) = (name, contact, unit, errors.is_empty())
+    else {
+        return Err(errors);
+    };
+    let password_hash = hash_blocking(form.password.clone()).await?;
+    let new = NewAccount {
+        full_name: name.as_str().to_owned(),
+        contact,
+        password_hash,
+        role: Role::Learner,
+        cohort: Some(Cohort::Resident),
+        unit_code: Some(unit.code),
+        position_code: None,
+        created_at: now(),
+    };
+    let id = match state.db.create_account(&new).await {
+        Ok(id) => id,
+        Err(StoreError::ContactTaken) => {
+            let mut errors = FormErrors::default();
+            errors.add("contact", "register.errors.contact_taken");
+            return Err(errors);
+        }
+        Err(e) => return Err(internal(&e)),
+    };
+    let row = state
+        .db
+        .account_by_id(id)
+        .await
+        .map_err(|e| internal(&e))?
+        .ok_or_else(|| internal(&"account vanished after insert"))?;
+    tracing::info!(account = id, "resident registered");
+    sign_in(state, &row)
+}
+
+/// Checks a contact and password. A wrong contact and a wrong password get the same answer,
+/// in the same time, so the form does not reveal who has an account.
+pub async fn login(state: &AppState, form: &LoginForm) -> Result<SignedIn, FormErrors> {
+    let mut errors = FormErrors::default();
+    if form.contact.trim().is_empty() {
+        errors.add("contact", "login.errors.contact_empty");
+    }
+    if form.password.is_empty() {
+        errors.add("password", "login.errors.password_empty");
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let row = match Contact::parse(&form.contact) {
+        Ok(contact) => state
+            .db
+            .account_by_contact(&contact)
+            .await
+            .map_err(|e| internal(&e))?,
+        Err(_) => None,
+    };
+    let hash = row
+        .as_ref()
+        .map(|r| r.password_hash.clone())
+        .unwrap_or_else(|| dummy_hash().to_owned());
+    let password_ok = verify_blocking(form.password.clone(), hash).await;
+    match row {
+        Some(row) if password_ok => {
+            tracing::info!(account = row.id, "signed in");
+            sign_in(state, &row)
+        }
+        _ => Err(FormErrors::general("login.errors.invalid")),
+    }
+}
+
+/// Ends every session of the account (all devices): the token version moves on.
+pub async fn logout(state: &AppState, account_id: i64) -> Result<(), FormErrors> {
+    state
+        .db
+        .bump_token_version(account_id)
+        .await
+        .map(|_| ())
+        .map_err(|e| internal(&e))
+}
+
+/// Changes the password after checking the current one; earlier sessions end and the caller
+/// gets a fresh token for this device.
+pub async fn change_password(
+    state: &AppState,
+    user: &CurrentUser,
+    form: &PasswordForm,
+) -> Result<SignedIn, FormErrors> {
+    let row = state
+        .db
+        .account_by_id(user.id)
+        .await
+        .map_err(|e| internal(&e))?
+        .ok_or_else(|| FormErrors::general("errors.unauthenticated"))?;
+    let mut errors = FormErrors::default();
+    if !verify_blocking(form.current_password.clone(), row.password_hash.clone()).await {
+        errors.add("current_password", "password.errors.current_wrong");
+    }
+    if let Err(e) = check_new_password(&form.new_password, &[row.full_name.as_str()]) {
+        errors.add("new_password", password_error_key(e));
+    } else if form.new_password != form.new_password_confirm {
+        errors.add(
+            "new_password_confirm",
+            password_error_key(PasswordError::Mismatch),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let hash = hash_blocking(form.new_password.clone()).await?;
+    let version = state
+        .db
+        .set_password(row.id, &hash)
+        .await
+        .map_err(|e| internal(&e))?;
+    tracing::info!(account = row.id, "password changed, earlier sessions revoked");
+    sign_in(
+        state,
+        &AccountRow {
+            token_version: version,
+            ..row
+        },
+    )
+}
+
+/// The account a session token stands for, if the token is valid and not revoked.
+pub async fn resolve_session(state: &AppState, token: &str) -> Option<CurrentUser> {
+    let claims = state.keys.verify(token).ok()?;
+    let id: i64 = claims.sub.parse().ok()?;
+    let row = match state.db.account_by_id(id).await {
+        Ok(row) => row?,
+        Err(e) => {
+            tracing::error!(error = %e, "session lookup failed");
+            return None;
+        }
+    };
+    if row.token_version != claims.ver {
+        return None;
+    }
+    current_user(&row)
+}
+
+/// Creates an account with any role (CLI, demo data). Validates like registration does, but
+/// returns a plain message: its callers are operators, not residents.
+pub async fn create_account(state: &AppState, spec: &AccountSpec) -> Result<i64, String> {
+    let name = FullName::parse(&spec.full_name).map_err(|e| format!("full name: {e}"))?;
+    let contact = Contact::parse(&spec.contact).map_err(|e| format!("contact: {e}"))?;
+    PasswordPolicy::check_length(&spec.password).map_err(|e| format!("password: {e}"))?;
+    check_new_password(&spec.password, &[]).map_err(|e| format!("password: {e}"))?;
+    let password_hash = hash_password(&spec.password).map_err(|e| e.to_string())?;
+    let new = NewAccount {
+        full_name: name.as_str().to_owned(),
+        contact,
+        password_hash,
+        role: spec.role,
+        cohort: spec.cohort,
+        unit_code: spec.unit_code.clone(),
+        position_code: spec.position_code.clone(),
+        created_at: now(),
+    };
+    state.db.create_account(&new).await.map_err(|e| match e {
+        StoreError::ContactTaken => "this phone number or email is already registered".to_owned(),
+        StoreError::NotFound => "unknown unit code".to_owned(),
+        other => other.to_string(),
+    })
+}

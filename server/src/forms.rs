@@ -1,0 +1,262 @@
+//! Handlers of the plain HTML forms (register, login, logout, password change) and the
+//! language switch. They work without JavaScript: success redirects (303), a problem renders
+//! the same page again with the errors and what was typed, with status 422 (429 when rate
+//! limited, 500 when the server failed).
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use cookie::{Cookie, SameSite};
+use leptos::prelude::provide_context;
+use serde::de::DeserializeOwned;
+
+use app::auth::SESSION_COOKIE;
+use app::components::form::{FormErrors, FormOutcome};
+use app::components::home_path;
+use app::i18n::{Locale, LANG_COOKIE};
+use app::services::accounts::{self, LoginForm, PasswordForm, RegisterForm};
+use app::services::{AppState, Session};
+use app::shell;
+
+use crate::limiter::LoginLimiter;
+
+/// Largest form body accepted.
+const MAX_FORM_BYTES: usize = 16 * 1024;
+
+/// `GET /lang/{code}`: remembers the language for a year and goes back where the person was.
+pub async fn set_language(Path(code): Path<String>, parts: Parts) -> Response {
+    let locale = Locale::parse(&code).unwrap_or_default();
+    let cookie = Cookie::build((LANG_COOKIE, locale.code()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::days(365))
+        .build();
+    let back = same_site_referer(&parts).unwrap_or_else(|| "/".to_owned());
+    let mut response = Redirect::to(&back).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// `POST /login`.
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(limiter): Extension<Arc<LoginLimiter>>,
+    req: Request,
+) -> Response {
+    let (parts, form) = match read_form::<LoginForm>(req).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let values = vec![("contact".to_owned(), form.contact.clone())];
+    if let Err(wait) = limiter.check_login(client_address(&parts), &form.contact) {
+        tracing::warn!(address = ?client_address(&parts), "login rate limited");
+        return rate_limited(&state, parts, values, wait).await;
+    }
+    match accounts::login(&state, &form).await {
+        Ok(signed_in) => signed_in_redirect(&state, &signed_in.token, home_path(signed_in.user.role)),
+        Err(errors) => rerender(&state, parts, errors, values).await,
+    }
+}
+
+/// `POST /register`: a resident creates their account and is signed in.
+pub async fn register(
+    State(state): State<AppState>,
+    Extension(limiter): Extension<Arc<LoginLimiter>>,
+    req: Request,
+) -> Response {
+    let (parts, form) = match read_form::<RegisterForm>(req).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let values = vec![
+        ("full_name".to_owned(), form.full_name.clone()),
+        ("contact".to_owned(), form.contact.clone()),
+        ("unit_code".to_owned(), form.unit_code.clone()),
+    ];
+    if let Err(wait) = limiter.check_registration(client_address(&parts)) {
+        return rate_limited(&state, parts, values, wait).await;
+    }
+    match accounts::register(&state, &form).await {
+        Ok(signed_in) => signed_in_redirect(&state, &signed_in.token, home_path(signed_in.user.role)),
+        Err(errors) => rerender(&state, parts, errors, values).await,
+    }
+}
+
+/// `POST /logout`: ends every session of the account and clears the cookie.
+pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, _) = match read_form::<serde::de::IgnoredAny>(req).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    if let Some(user) = session_user(&parts) {
+        if let Err(errors) = accounts::logout(&state, user.id).await {
+            return rerender(&state, parts, errors, Vec::new()).await;
+        }
+        tracing::info!(account = user.id, "signed out");
+    }
+    let mut response = Redirect::to("/").into_response();
+    if let Ok(value) = HeaderValue::from_str(&clear_session_cookie(&state)) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// `POST /account/password`.
+pub async fn change_password(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, form) = match read_form::<PasswordForm>(req).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(user) = session_user(&parts) else {
+        return Redirect::to("/login").into_response();
+    };
+    match accounts::change_password(&state, &user, &form).await {
+        Ok(signed_in) => signed_in_redirect(&state, &signed_in.token, "/account/password?done=1"),
+        Err(errors) => rerender(&state, parts, errors, Vec::new()).await,
+    }
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_session_cookie(state: &AppState) -> String {
+    Cookie::build((SESSION_COOKIE, ""))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.secure_cookies)
+        .max_age(cookie::time::Duration::ZERO)
+        .build()
+        .to_string()
+}
+
+fn session_cookie(state: &AppState, token: &str) -> String {
+    Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.secure_cookies)
+        .max_age(cookie::time::Duration::seconds(state.keys.ttl_seconds()))
+        .build()
+        .to_string()
+}
+
+fn signed_in_redirect(state: &AppState, token: &str, to: &str) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    if let Ok(value) = HeaderValue::from_str(&session_cookie(state, token)) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+fn session_user(parts: &Parts) -> Option<app::api::CurrentUser> {
+    parts.extensions.get::<Session>().and_then(|s| s.0.clone())
+}
+
+/// The client's address as the socket saw it. Behind a load balancer every client shares the
+/// balancer's address; see ARCHITECTURE.md.
+fn client_address(parts: &Parts) -> Option<IpAddr> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
+}
+
+/// Refuses posts from other sites (the `Origin` header, when present, must name this host),
+/// then reads the URL-encoded body. A body that does not decode is read as an empty form, so
+/// the person sees the usual "please fill in" messages rather than a bare error.
+async fn read_form<T: DeserializeOwned + Default>(req: Request) -> Result<(Parts, T), Response> {
+    let (parts, body) = req.into_parts();
+    if !same_origin(&parts) {
+        return Err((StatusCode::FORBIDDEN, "cross-site form post refused").into_response());
+    }
+    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+        .await
+        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+    let form = serde_urlencoded::from_bytes::<T>(&bytes).unwrap_or_default();
+    Ok((parts, form))
+}
+
+fn same_origin(parts: &Parts) -> bool {
+    let Some(origin) = parts.headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let host = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, rest)| rest);
+    matches!((host, origin_host), (Some(h), Some(o)) if h == o)
+}
+
+/// The path of the referring page, if it is on this site.
+fn same_site_referer(parts: &Parts) -> Option<String> {
+    let referer = parts.headers.get(header::REFERER)?.to_str().ok()?;
+    let host = parts.headers.get(header::HOST)?.to_str().ok()?;
+    let (_, rest) = referer.split_once("://")?;
+    let path = rest.strip_prefix(host)?;
+    (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_owned())
+}
+
+/// Renders the page of the posted form again, with its errors and what was typed.
+async fn rerender(
+    state: &AppState,
+    parts: Parts,
+    errors: FormErrors,
+    values: Vec<(String, String)>,
+) -> Response {
+    let status = if errors.internal {
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_page(state, parts, FormOutcome { errors, values }, status).await
+}
+
+async fn rate_limited(
+    state: &AppState,
+    parts: Parts,
+    values: Vec<(String, String)>,
+    wait: Duration,
+) -> Response {
+    let outcome = FormOutcome {
+        errors: FormErrors::general("errors.rate_limited"),
+        values,
+    };
+    let mut response = render_page(state, parts, outcome, StatusCode::TOO_MANY_REQUESTS).await;
+    let seconds = wait.as_secs().max(1).to_string();
+    if let Ok(value) = HeaderValue::from_str(&seconds) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+async fn render_page(
+    state: &AppState,
+    mut parts: Parts,
+    outcome: FormOutcome,
+    status: StatusCode,
+) -> Response {
+    parts.method = Method::GET;
+    let request = Request::from_parts(parts, Body::empty());
+    let context_state = state.clone();
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(context_state.clone());
+            provide_context(outcome.clone());
+        },
+        move || shell(options.clone()),
+    );
+    let mut response = handler(request).await;
+    *response.status_mut() = status;
+    response
+}

@@ -1,0 +1,153 @@
+//! `hocso`: serve the app (default), apply migrations, manage accounts.
+
+use std::io::Read;
+use std::net::SocketAddr;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use leptos::config::get_configuration;
+use tracing_subscriber::EnvFilter;
+
+use app::domain::Role;
+use app::services::accounts::{create_account, AccountSpec};
+use hocso::config::{redact_url, Config, Mode, ProcessEnv};
+use hocso::{build_state, demo, router};
+
+#[derive(Parser)]
+#[command(name = "hocso", version, about = "Học Số: digital skills training for local government")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app (the default).
+    Serve,
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Create the demo accounts (development only).
+    Demo,
+    /// Manage administrator accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an administrator; the password is read from standard input.
+    Create {
+        /// Full name, e.g. "Nguyễn Văn An".
+        #[arg(long)]
+        name: String,
+        /// Email address or mobile number used to log in.
+        #[arg(long)]
+        contact: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_tracing();
+    let config = Config::from_env(&ProcessEnv)?;
+    let leptos_options = get_configuration(None)
+        .context("reading the Leptos configuration")?
+        .leptos_options;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config, leptos_options).await,
+        Command::Migrate => {
+            build_state(&config, leptos_options).await?;
+            println!("migrations applied to {}", redact_url(&config.database_url));
+            Ok(())
+        }
+        Command::Demo => {
+            if config.mode == Mode::Production {
+                bail!("demo accounts are refused in production");
+            }
+            let state = build_state(&config, leptos_options).await?;
+            let created = demo::seed(&state).await?;
+            println!("{created} demo accounts created");
+            Ok(())
+        }
+        Command::Admin {
+            command: AdminCommand::Create { name, contact },
+        } => {
+            let state = build_state(&config, leptos_options).await?;
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\n', '\r']).to_owned();
+            let spec = AccountSpec {
+                full_name: name,
+                contact,
+                password,
+                role: Role::Admin,
+                cohort: None,
+                unit_code: None,
+                position_code: None,
+            };
+            let id = create_account(&state, &spec)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot create the administrator: {e}"))?;
+            println!("administrator created (account {id})");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config, leptos_options: leptos::config::LeptosOptions) -> anyhow::Result<()> {
+    let addr: SocketAddr = leptos_options.site_addr;
+    tracing::info!(?config, "starting");
+    let state = build_state(&config, leptos_options).await?;
+    if config.demo {
+        let created = demo::seed(&state).await?;
+        tracing::info!(created, "demo accounts ready (see README for their passwords)");
+    }
+    let app = router(state);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    println!("hocso is running at http://{addr}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+/// Human-readable logs in development, JSON lines in production (`HOCSO_ENV=production`).
+fn init_tracing() {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let json = std::env::var("HOCSO_ENV").is_ok_and(|v| v.starts_with("prod"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

@@ -1,0 +1,59 @@
+//! Reads the session and language cookies of every page request into request extensions,
+//! where pages and server functions find them.
+
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::Response;
+
+use app::auth::SESSION_COOKIE;
+use app::i18n::Locale;
+use app::services::accounts::resolve_session;
+use app::services::{AppState, Session};
+
+/// Adds [`Session`] and [`Locale`] to the request. A session cookie that no longer stands for
+/// a valid session (expired, revoked, forged) is cleared on the response.
+pub async fn session_middleware(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let is_asset = path.starts_with("/pkg/") || path == "/healthz" || path == "/favicon.svg";
+    let cookie_header = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let locale = Locale::from_cookie_header(&cookie_header);
+    let token = cookie_value(&cookie_header, SESSION_COOKIE).map(str::to_owned);
+    let mut stale_cookie = false;
+    let session = match (&token, is_asset) {
+        (Some(token), false) => {
+            let user = resolve_session(&state, token).await;
+            stale_cookie = user.is_none();
+            Session(user)
+        }
+        _ => Session(None),
+    };
+    req.extensions_mut().insert(locale);
+    req.extensions_mut().insert(session);
+    let mut response = next.run(req).await;
+    if stale_cookie && !response.headers().contains_key(header::SET_COOKIE) {
+        if let Ok(value) = crate::forms::clear_session_cookie(&state).parse() {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// The value of cookie `name` in a `Cookie` header.
+pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}

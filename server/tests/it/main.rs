@@ -1,0 +1,11 @@
+//! hocso's integration tests: storage on both databases, and the real router end to end.
+#![allow(clippy::unwrap_used)]
+
+mod harness;
+
+mod access;
+mod accounts;
+mod pages;
+mod startup;
+mod storage;
+mod tokens;
