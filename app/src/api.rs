@@ -93,7 +93,9 @@ pub async fn list_accounts(unit: Option<String>) -> Result<Vec<AccountLine>, App
         Role::UnitManager => {
             let own = user.unit_code.clone();
             match unit.filter(|u| !u.is_empty()) {
-                Some(asked) if Some(&asked) != own.as_ref() => return Err(refuse(AppError::Forbidden)),
+                Some(asked) if Some(&asked) != own.as_ref() => {
+                    return Err(refuse(AppError::Forbidden))
+                }
                 _ => own,
             }
         }

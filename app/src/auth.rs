@@ -82,7 +82,12 @@ impl TokenKeys {
         self.ttl_seconds
     }
 
-    pub fn issue(&self, account_id: i64, token_version: i64, now: i64) -> Result<String, AuthError> {
+    pub fn issue(
+        &self,
+        account_id: i64,
+        token_version: i64,
+        now: i64,
+    ) -> Result<String, AuthError> {
         let claims = Claims {
             sub: account_id.to_string(),
             ver: token_version,
@@ -90,7 +95,11 @@ impl TokenKeys {
             exp: now + self.ttl_seconds,
             aud: AUDIENCE.to_owned(),
         };
-        Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+        Ok(jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
     }
 
     /// Checks signature, algorithm, audience and expiry. The token version is checked by the
@@ -179,8 +188,19 @@ mod tests {
 
     #[test]
     fn common_and_short_passwords_are_refused() {
-        for weak in ["12345678", "password1", "Anhyeuem123", "matkhau2025", "qwertyuiop", "11111111"] {
-            assert_eq!(check_new_password(weak, &[]), Err(PasswordError::TooCommon), "{weak}");
+        for weak in [
+            "12345678",
+            "password1",
+            "Anhyeuem123",
+            "matkhau2025",
+            "qwertyuiop",
+            "11111111",
+        ] {
+            assert_eq!(
+                check_new_password(weak, &[]),
+                Err(PasswordError::TooCommon),
+                "{weak}"
+            );
         }
         assert_eq!(check_new_password("abc", &[]), Err(PasswordError::TooShort));
         assert_eq!(check_new_password("Hoa sen nở tháng Năm", &[]), Ok(()));
@@ -191,15 +211,11 @@ mod tests {
         let keys = TokenKeys::new(SECRET, 3600).unwrap();
         let now = 1_750_000_000;
         let token = keys.issue(42, 3, now).unwrap();
-        let claims = jsonwebtoken::decode::<Claims>(
-            &token,
-            &keys.decoding,
-            &{
-                let mut v = keys.validation.clone();
-                v.validate_exp = false;
-                v
-            },
-        )
+        let claims = jsonwebtoken::decode::<Claims>(&token, &keys.decoding, &{
+            let mut v = keys.validation.clone();
+            v.validate_exp = false;
+            v
+        })
         .unwrap()
         .claims;
         assert_eq!(claims.sub, "42");
@@ -207,12 +223,17 @@ mod tests {
         assert_eq!(claims.exp, now + 3600);
         // Issued long ago: expired for the real validation.
         assert!(keys.verify(&token).is_err());
-        let fresh = keys.issue(42, 3, jsonwebtoken::get_current_timestamp() as i64).unwrap();
+        let fresh = keys
+            .issue(42, 3, jsonwebtoken::get_current_timestamp() as i64)
+            .unwrap();
         assert_eq!(keys.verify(&fresh).unwrap().sub, "42");
     }
 
     #[test]
     fn short_secrets_are_refused() {
-        assert!(matches!(TokenKeys::new(b"short", 60), Err(AuthError::WeakSecret)));
+        assert!(matches!(
+            TokenKeys::new(b"short", 60),
+            Err(AuthError::WeakSecret)
+        ));
     }
 }

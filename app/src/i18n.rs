@@ -81,7 +81,10 @@ mod tests {
 
     #[test]
     fn cookie_header_picks_the_language() {
-        assert_eq!(Locale::from_cookie_header("a=1; hocso_lang=en; b=2"), Locale::En);
+        assert_eq!(
+            Locale::from_cookie_header("a=1; hocso_lang=en; b=2"),
+            Locale::En
+        );
         assert_eq!(Locale::from_cookie_header("hocso_lang=vi"), Locale::Vi);
         assert_eq!(Locale::from_cookie_header("hocso_lang=fr"), Locale::Vi);
         assert_eq!(Locale::from_cookie_header("hocso_language=en"), Locale::Vi);
@@ -110,7 +113,8 @@ mod tests {
             }
         };
         for line in catalog.lines() {
-            if line.trim().is_empty() || line.trim_start().starts_with('#') || line == "_version: 2" {
+            if line.trim().is_empty() || line.trim_start().starts_with('#') || line == "_version: 2"
+            {
                 continue;
             }
             if !line.starts_with(' ') {

@@ -70,7 +70,10 @@ impl Config {
         let database_url = env
             .var("DATABASE_URL")
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-        let secret = match (env.var("HOCSO_JWT_SECRET"), env.var("HOCSO_JWT_SECRET_FILE")) {
+        let secret = match (
+            env.var("HOCSO_JWT_SECRET"),
+            env.var("HOCSO_JWT_SECRET_FILE"),
+        ) {
             (Some(secret), _) => Some(secret.into_bytes()),
             (None, Some(path)) => Some(
                 std::fs::read(&path)
@@ -137,7 +140,10 @@ mod tests {
 
     #[test]
     fn production_with_a_short_secret_is_refused() {
-        let env = [("HOCSO_ENV", "production"), ("HOCSO_JWT_SECRET", "too-short")];
+        let env = [
+            ("HOCSO_ENV", "production"),
+            ("HOCSO_JWT_SECRET", "too-short"),
+        ];
         assert!(Config::from_env(&env).is_err());
     }
 
@@ -145,7 +151,10 @@ mod tests {
     fn production_refuses_demo_data() {
         let env = [
             ("HOCSO_ENV", "production"),
-            ("HOCSO_JWT_SECRET", "a-secret-that-is-long-enough-for-hs256-signing"),
+            (
+                "HOCSO_JWT_SECRET",
+                "a-secret-that-is-long-enough-for-hs256-signing",
+            ),
             ("HOCSO_DEMO", "1"),
         ];
         assert!(Config::from_env(&env).is_err());
@@ -166,7 +175,10 @@ mod tests {
         let path = dir.path().join("secret");
         std::fs::write(&path, "x".repeat(40) + "\n").unwrap();
         let path = path.to_string_lossy().into_owned();
-        let env = [("HOCSO_ENV", "production"), ("HOCSO_JWT_SECRET_FILE", path.as_str())];
+        let env = [
+            ("HOCSO_ENV", "production"),
+            ("HOCSO_JWT_SECRET_FILE", path.as_str()),
+        ];
         assert_eq!(Config::from_env(&env).unwrap().jwt_secret, vec![b'x'; 40]);
     }
 

@@ -18,8 +18,24 @@ type DemoAccount = (
 
 /// The demo accounts. Names are invented; units are real (Phường Ba Đình, Phường Hoàn Kiếm).
 pub const DEMO_ACCOUNTS: [DemoAccount; 6] = [
-    ("Trần Minh Quân", "admin@hocso.test", "quan-tri-demo-2025", Role::Admin, None, None, None),
-    ("Lê Thu Hà", "tochuc@hocso.test", "to-chuc-demo-2025", Role::Organizer, None, None, None),
+    (
+        "Trần Minh Quân",
+        "admin@hocso.test",
+        "quan-tri-demo-2025",
+        Role::Admin,
+        None,
+        None,
+        None,
+    ),
+    (
+        "Lê Thu Hà",
+        "tochuc@hocso.test",
+        "to-chuc-demo-2025",
+        Role::Organizer,
+        None,
+        None,
+        None,
+    ),
     (
         "Phạm Văn Đức",
         "quanly@hocso.test",

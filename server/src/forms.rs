@@ -62,7 +62,9 @@ pub async fn login(
         return rate_limited(&state, parts, values, wait).await;
     }
     match accounts::login(&state, &form).await {
-        Ok(signed_in) => signed_in_redirect(&state, &signed_in.token, home_path(signed_in.user.role)),
+        Ok(signed_in) => {
+            signed_in_redirect(&state, &signed_in.token, home_path(signed_in.user.role))
+        }
         Err(errors) => rerender(&state, parts, errors, values).await,
     }
 }
@@ -86,7 +88,9 @@ pub async fn register(
         return rate_limited(&state, parts, values, wait).await;
     }
     match accounts::register(&state, &form).await {
-        Ok(signed_in) => signed_in_redirect(&state, &signed_in.token, home_path(signed_in.user.role)),
+        Ok(signed_in) => {
+            signed_in_redirect(&state, &signed_in.token, home_path(signed_in.user.role))
+        }
         Err(errors) => rerender(&state, parts, errors, values).await,
     }
 }
@@ -188,7 +192,10 @@ fn same_origin(parts: &Parts) -> bool {
     let Some(origin) = parts.headers.get(header::ORIGIN) else {
         return true;
     };
-    let host = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
     let origin_host = origin
         .to_str()
         .ok()

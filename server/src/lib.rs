@@ -1,6 +1,8 @@
 //! The hocso server: configuration, the axum router around the Leptos app, the plain-form
 //! handlers, the session middleware, and the CLI's building blocks.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod config;
 pub mod demo;
 pub mod forms;
@@ -27,7 +29,10 @@ use app::{shell, App};
 use config::{Config, Mode};
 
 /// Opens the database, applies migrations, and assembles the state every request shares.
-pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
+pub async fn build_state(
+    config: &Config,
+    leptos_options: LeptosOptions,
+) -> anyhow::Result<AppState> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     let keys = TokenKeys::new(&config.jwt_secret, TokenKeys::DEFAULT_TTL_SECONDS)?;

@@ -40,9 +40,9 @@ impl LoginLimiter {
         LoginLimiter {
             per_account: RateLimiter::keyed(per_minute(PER_ACCOUNT_PER_MINUTE)),
             per_address: RateLimiter::keyed(per_minute(PER_ADDRESS_PER_MINUTE)),
-            registrations: RateLimiter::keyed(
-                Quota::per_hour(NonZeroU32::new(REGISTRATIONS_PER_HOUR).unwrap_or(NonZeroU32::MIN)),
-            ),
+            registrations: RateLimiter::keyed(Quota::per_hour(
+                NonZeroU32::new(REGISTRATIONS_PER_HOUR).unwrap_or(NonZeroU32::MIN),
+            )),
         }
     }
 

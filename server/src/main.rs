@@ -14,7 +14,11 @@ use hocso::config::{redact_url, Config, Mode, ProcessEnv};
 use hocso::{build_state, demo, router};
 
 #[derive(Parser)]
-#[command(name = "hocso", version, about = "Học Số: digital skills training for local government")]
+#[command(
+    name = "hocso",
+    version,
+    about = "Học Số: digital skills training for local government"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -99,13 +103,19 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-async fn serve(config: Config, leptos_options: leptos::config::LeptosOptions) -> anyhow::Result<()> {
+async fn serve(
+    config: Config,
+    leptos_options: leptos::config::LeptosOptions,
+) -> anyhow::Result<()> {
     let addr: SocketAddr = leptos_options.site_addr;
     tracing::info!(?config, "starting");
     let state = build_state(&config, leptos_options).await?;
     if config.demo {
         let created = demo::seed(&state).await?;
-        tracing::info!(created, "demo accounts ready (see README for their passwords)");
+        tracing::info!(
+            created,
+            "demo accounts ready (see README for their passwords)"
+        );
     }
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(addr)
@@ -127,7 +137,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -144,7 +155,9 @@ fn init_tracing() {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
     let json = std::env::var("HOCSO_ENV").is_ok_and(|v| v.starts_with("prod"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {

@@ -181,24 +181,45 @@ mod tests {
 
     #[test]
     fn names_with_digits_or_symbols_are_refused() {
-        assert_eq!(FullName::parse("Nguyen Van 2"), Err(NameError::InvalidCharacter));
-        assert_eq!(FullName::parse("<script>"), Err(NameError::InvalidCharacter));
+        assert_eq!(
+            FullName::parse("Nguyen Van 2"),
+            Err(NameError::InvalidCharacter)
+        );
+        assert_eq!(
+            FullName::parse("<script>"),
+            Err(NameError::InvalidCharacter)
+        );
         assert_eq!(FullName::parse("   "), Err(NameError::Empty));
         assert_eq!(FullName::parse(&"a".repeat(101)), Err(NameError::TooLong));
     }
 
     #[test]
     fn phone_numbers_in_common_spellings() {
-        for input in ["0912345678", "0912 345 678", "0912.345.678", "+84912345678", "84912345678"]
-        {
+        for input in [
+            "0912345678",
+            "0912 345 678",
+            "0912.345.678",
+            "+84912345678",
+            "84912345678",
+        ] {
             assert_eq!(
                 Contact::parse(input),
                 Ok(Contact::Phone("0912345678".into())),
                 "{input}"
             );
         }
-        for bad in ["0212345678", "091234567", "09123456789", "09a2345678", "+1912345678"] {
-            assert_eq!(Contact::parse(bad), Err(ContactError::InvalidPhone), "{bad}");
+        for bad in [
+            "0212345678",
+            "091234567",
+            "09123456789",
+            "09a2345678",
+            "+1912345678",
+        ] {
+            assert_eq!(
+                Contact::parse(bad),
+                Err(ContactError::InvalidPhone),
+                "{bad}"
+            );
         }
     }
 
@@ -209,14 +230,21 @@ mod tests {
             Ok(Contact::Email("an.nguyen@example.vn".into()))
         );
         for bad in ["@x.vn", "a@", "a@b", "a@@b.vn", "a b@c.vn", "a@.vn"] {
-            assert_eq!(Contact::parse(bad), Err(ContactError::InvalidEmail), "{bad}");
+            assert_eq!(
+                Contact::parse(bad),
+                Err(ContactError::InvalidEmail),
+                "{bad}"
+            );
         }
         assert_eq!(Contact::parse(""), Err(ContactError::Empty));
     }
 
     #[test]
     fn password_length_counts_characters_not_bytes() {
-        assert_eq!(PasswordPolicy::check_length("1234567"), Err(PasswordError::TooShort));
+        assert_eq!(
+            PasswordPolicy::check_length("1234567"),
+            Err(PasswordError::TooShort)
+        );
         // Eight Vietnamese letters are 8 characters even though they are more bytes.
         assert_eq!(PasswordPolicy::check_length("mậtkhẩuđ"), Ok(()));
         assert_eq!(

@@ -81,7 +81,7 @@ impl CitizenId {
     }
 
     pub fn sex(&self) -> Sex {
-        if self.century_sex_digit() % 2 == 0 {
+        if self.century_sex_digit().is_multiple_of(2) {
             Sex::Male
         } else {
             Sex::Female
@@ -125,10 +125,19 @@ mod tests {
 
     #[test]
     fn refuses_malformed_ids() {
-        assert_eq!(CitizenId::parse("00122501234"), Err(CitizenIdError::WrongLength));
-        assert_eq!(CitizenId::parse("00122501234a"), Err(CitizenIdError::NotDigits));
+        assert_eq!(
+            CitizenId::parse("00122501234"),
+            Err(CitizenIdError::WrongLength)
+        );
+        assert_eq!(
+            CitizenId::parse("00122501234a"),
+            Err(CitizenIdError::NotDigits)
+        );
         // 003 was never a province code.
-        assert_eq!(CitizenId::parse("003225012345"), Err(CitizenIdError::UnknownProvince));
+        assert_eq!(
+            CitizenId::parse("003225012345"),
+            Err(CitizenIdError::UnknownProvince)
+        );
     }
 
     #[test]

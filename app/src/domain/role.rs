@@ -13,7 +13,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Organizer, Role::UnitManager, Role::Learner];
+    pub const ALL: [Role; 4] = [
+        Role::Admin,
+        Role::Organizer,
+        Role::UnitManager,
+        Role::Learner,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -159,7 +159,10 @@ pub async fn register(state: &AppState, form: &RegisterForm) -> Result<SignedIn,
     if let Err(e) = check_new_password(&form.password, &inputs) {
         errors.add("password", password_error_key(e));
     } else if form.password != form.password_confirm {
-        errors.add("password_confirm", password_error_key(PasswordError::Mismatch));
+        errors.add(
+            "password_confirm",
+            password_error_key(PasswordError::Mismatch),
+        );
     }
     let (Some(name), Some(contact), Some(unit), true) = (name, contact, unit, errors.is_empty())
     else {
@@ -274,7 +277,10 @@ pub async fn change_password(
         .set_password(row.id, &hash)
         .await
         .map_err(|e| internal(&e))?;
-    tracing::info!(account = row.id, "password changed, earlier sessions revoked");
+    tracing::info!(
+        account = row.id,
+        "password changed, earlier sessions revoked"
+    );
     sign_in(
         state,
         &AccountRow {

@@ -2,8 +2,8 @@
 
 use axum::http::StatusCode;
 
-use app::services::accounts::{create_account, AccountSpec};
 use app::domain::{Cohort, Role};
+use app::services::accounts::{create_account, AccountSpec};
 use app::store::Db;
 
 use crate::harness::Client;
@@ -17,9 +17,27 @@ async fn people(client: &Client) {
     let accounts = [
         ("Trần Minh Quân", "admin@t.vn", Role::Admin, None, None),
         ("Lê Thu Hà", "organizer@t.vn", Role::Organizer, None, None),
-        ("Phạm Văn Đức", "manager@t.vn", Role::UnitManager, None, Some("00004")),
-        ("Nguyễn Thị Lan", "learner@t.vn", Role::Learner, Some(Cohort::Official), Some("00004")),
-        ("Vũ Thị Hòa", "other@t.vn", Role::Learner, Some(Cohort::Resident), Some("00070")),
+        (
+            "Phạm Văn Đức",
+            "manager@t.vn",
+            Role::UnitManager,
+            None,
+            Some("00004"),
+        ),
+        (
+            "Nguyễn Thị Lan",
+            "learner@t.vn",
+            Role::Learner,
+            Some(Cohort::Official),
+            Some("00004"),
+        ),
+        (
+            "Vũ Thị Hòa",
+            "other@t.vn",
+            Role::Learner,
+            Some(Cohort::Resident),
+            Some("00070"),
+        ),
     ];
     for (name, contact, role, cohort, unit) in accounts {
         let spec = AccountSpec {
@@ -40,7 +58,12 @@ async fn signed_in(client: &Client, contact: &str) -> Client {
     let reply = browser
         .post_form("/login", &[("contact", contact), ("password", PASSWORD)])
         .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{contact}: {}", reply.body);
+    assert_eq!(
+        reply.status,
+        StatusCode::SEE_OTHER,
+        "{contact}: {}",
+        reply.body
+    );
     browser
 }
 
@@ -58,7 +81,11 @@ async fn the_directory_is_refused_to_learners_and_scoped_for_managers(db: Db) {
     let mut learner = signed_in(&client, "learner@t.vn").await;
     let refused = learner.server_fn("accounts", &[]).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(!refused.body.contains("Phạm Văn Đức"), "no data leaks: {}", refused.body);
+    assert!(
+        !refused.body.contains("Phạm Văn Đức"),
+        "no data leaks: {}",
+        refused.body
+    );
 
     for contact in ["admin@t.vn", "organizer@t.vn"] {
         let mut staff = signed_in(&client, contact).await;
@@ -76,9 +103,15 @@ async fn the_directory_is_refused_to_learners_and_scoped_for_managers(db: Db) {
     let own = manager.server_fn("accounts", &[]).await;
     assert_eq!(own.status, StatusCode::OK);
     let lines: Vec<serde_json::Value> = serde_json::from_str(&own.body).unwrap();
-    let names: Vec<&str> = lines.iter().filter_map(|l| l["full_name"].as_str()).collect();
+    let names: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l["full_name"].as_str())
+        .collect();
     assert_eq!(names.len(), 2, "{names:?}");
-    assert!(!names.contains(&"Vũ Thị Hòa"), "another ward's learner: {names:?}");
+    assert!(
+        !names.contains(&"Vũ Thị Hòa"),
+        "another ward's learner: {names:?}"
+    );
     // Asking for another ward by its code is refused, not silently narrowed.
     let other_ward = manager.server_fn("accounts", &[("unit", "00070")]).await;
     assert_eq!(other_ward.status, StatusCode::FORBIDDEN);

@@ -51,11 +51,18 @@ async fn a_resident_registers_and_lands_on_the_learner_home(db: Db) {
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(cookie.contains("Path=/"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "development cookies are not Secure: {cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "development cookies are not Secure: {cookie}"
+    );
 
     let home = client.get("/learn").await;
     assert_eq!(home.status, StatusCode::OK);
-    assert!(home.body.contains("Xin chào, Nguyễn Thị Hoa"), "{}", home.body);
+    assert!(
+        home.body.contains("Xin chào, Nguyễn Thị Hoa"),
+        "{}",
+        home.body
+    );
     assert!(home.body.contains("Phường Hoàn Kiếm"));
     assert!(home.body.contains("Người dân"));
 
@@ -165,19 +172,28 @@ async fn login_accepts_the_right_password_only(db: Db) {
     let wrong = browser
         .post_form(
             "/login",
-            &[("contact", "hoa@example.vn"), ("password", "Hoa sen nở tháng Sáu")],
+            &[
+                ("contact", "hoa@example.vn"),
+                ("password", "Hoa sen nở tháng Sáu"),
+            ],
         )
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong
         .body
         .contains("Số điện thoại, email hoặc mật khẩu không đúng"));
-    assert!(wrong.body.contains("value=\"hoa@example.vn\""), "contact kept");
+    assert!(
+        wrong.body.contains("value=\"hoa@example.vn\""),
+        "contact kept"
+    );
     assert!(browser.cookie(SESSION_COOKIE).is_none());
 
     // An unknown account gets exactly the same answer.
     let unknown = browser
-        .post_form("/login", &[("contact", "ai@example.vn"), ("password", PASSWORD)])
+        .post_form(
+            "/login",
+            &[("contact", "ai@example.vn"), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(unknown
@@ -187,14 +203,20 @@ async fn login_accepts_the_right_password_only(db: Db) {
     // The same error in English once the language is switched.
     browser.set_cookie("hocso_lang", "en");
     let english = browser
-        .post_form("/login", &[("contact", "hoa@example.vn"), ("password", "x")])
+        .post_form(
+            "/login",
+            &[("contact", "hoa@example.vn"), ("password", "x")],
+        )
         .await;
     assert!(english
         .body
         .contains("The phone number, email or password is not right"));
 
     let right = browser
-        .post_form("/login", &[("contact", "HOA@example.vn"), ("password", PASSWORD)])
+        .post_form(
+            "/login",
+            &[("contact", "HOA@example.vn"), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(right.status, StatusCode::SEE_OTHER);
     assert_eq!(right.location(), Some("/learn"));
@@ -238,7 +260,10 @@ async fn a_password_change_revokes_other_sessions(db: Db) {
     register_resident(&mut phone, "0912345678").await;
     let mut laptop = phone.another();
     let reply = laptop
-        .post_form("/login", &[("contact", "0912345678"), ("password", PASSWORD)])
+        .post_form(
+            "/login",
+            &[("contact", "0912345678"), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
 
@@ -273,13 +298,19 @@ async fn a_password_change_revokes_other_sessions(db: Db) {
 
     let mut fresh = phone.another();
     let old = fresh
-        .post_form("/login", &[("contact", "0912345678"), ("password", PASSWORD)])
+        .post_form(
+            "/login",
+            &[("contact", "0912345678"), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(old.status, StatusCode::UNPROCESSABLE_ENTITY);
     let new = fresh
         .post_form(
             "/login",
-            &[("contact", "0912345678"), ("password", "Trăng rằm tháng Tám sáng")],
+            &[
+                ("contact", "0912345678"),
+                ("password", "Trăng rằm tháng Tám sáng"),
+            ],
         )
         .await;
     assert_eq!(new.status, StatusCode::SEE_OTHER);
@@ -293,13 +324,19 @@ async fn repeated_wrong_logins_are_slowed_down(db: Db) {
     let mut statuses = Vec::new();
     for _ in 0..6 {
         let reply = attacker
-            .post_form("/login", &[("contact", "0912345678"), ("password", "guess-guess")])
+            .post_form(
+                "/login",
+                &[("contact", "0912345678"), ("password", "guess-guess")],
+            )
             .await;
         statuses.push(reply.status);
     }
     assert_eq!(statuses[..5], [StatusCode::UNPROCESSABLE_ENTITY; 5]);
     let limited = attacker
-        .post_form("/login", &[("contact", "0912345678"), ("password", PASSWORD)])
+        .post_form(
+            "/login",
+            &[("contact", "0912345678"), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(limited.headers.contains_key("retry-after"));

@@ -11,8 +11,14 @@ async fn the_site_speaks_vietnamese_first_and_english_on_request(db: Db) {
     let mut client = Client::new(db);
     let home = client.get("/").await;
     assert_eq!(home.status, StatusCode::OK);
-    assert!(home.body.contains("<html lang=\"vi\""), "{}", &home.body[..200.min(home.body.len())]);
-    assert!(home.body.contains("Học cách làm thủ tục hành chính trên mạng"));
+    assert!(
+        home.body.contains("<html lang=\"vi\""),
+        "{}",
+        &home.body[..200.min(home.body.len())]
+    );
+    assert!(home
+        .body
+        .contains("Học cách làm thủ tục hành chính trên mạng"));
 
     // The switch is a plain link: it sets a cookie for a year and goes back.
     let mut request_from_login = client.another();
@@ -23,13 +29,21 @@ async fn the_site_speaks_vietnamese_first_and_english_on_request(db: Db) {
         .into_iter()
         .find(|c| c.starts_with("hocso_lang=en"))
         .expect("language cookie");
-    assert!(cookie.contains("Max-Age=31536000") && cookie.contains("Path=/"), "{cookie}");
+    assert!(
+        cookie.contains("Max-Age=31536000") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
     let english = request_from_login.get("/").await;
     assert!(english.body.contains("<html lang=\"en\""));
-    assert!(english.body.contains("Learn to do public-service procedures online"));
+    assert!(english
+        .body
+        .contains("Learn to do public-service procedures online"));
     let register = request_from_login.get("/register").await;
     assert!(register.body.contains("Create an account"));
-    assert!(register.body.contains("Phường Ba Đình"), "unit list is rendered");
+    assert!(
+        register.body.contains("Phường Ba Đình"),
+        "unit list is rendered"
+    );
 }
 on_both_databases!(the_site_speaks_vietnamese_first_and_english_on_request);
 
@@ -52,14 +66,20 @@ async fn health_reports_the_database(db: Db) {
     db.close().await;
     let down = client.get("/healthz").await;
     assert_eq!(down.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(!down.body.contains("pool"), "no database error text: {}", down.body);
+    assert!(
+        !down.body.contains("pool"),
+        "no database error text: {}",
+        down.body
+    );
 }
 on_both_databases!(health_reports_the_database);
 
 async fn pages_carry_security_headers(db: Db) {
     let mut client = Client::new(db);
     let page = client.get("/login").await;
-    let csp = page.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(csp.contains("script-src 'nonce-"), "{csp}");
     assert!(!csp.contains("unsafe-inline"), "{csp}");

@@ -54,7 +54,14 @@ fn the_first_admin_comes_from_the_cli_with_the_password_on_stdin() {
     let url = format!("sqlite://{}/a.db?mode=rwc", dir.path().display());
     let create = |password: &str| {
         let mut child = hocso()
-            .args(["admin", "create", "--name", "Trần Minh Quân", "--contact", "quan@hanoi.gov.vn"])
+            .args([
+                "admin",
+                "create",
+                "--name",
+                "Trần Minh Quân",
+                "--contact",
+                "quan@hanoi.gov.vn",
+            ])
             .env("DATABASE_URL", &url)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -21,7 +21,10 @@ fn resident(contact: &str) -> NewAccount {
 async fn hanoi_units_are_seeded(db: Db) {
     let units = db.units("01").await.unwrap();
     assert_eq!(units.len(), 126);
-    assert_eq!(units.iter().filter(|u| u.division_type == "phường").count(), 51);
+    assert_eq!(
+        units.iter().filter(|u| u.division_type == "phường").count(),
+        51
+    );
     assert_eq!(units.iter().filter(|u| u.division_type == "xã").count(), 75);
     let ba_dinh = db.unit("00004").await.unwrap().unwrap();
     assert_eq!(ba_dinh.name, "Phường Ba Đình");
@@ -45,9 +48,16 @@ async fn accounts_round_trip_and_contacts_are_unique(db: Db) {
 
     let again = db.create_account(&resident("+84912345678")).await;
     assert!(matches!(again, Err(StoreError::ContactTaken)), "{again:?}");
-    assert_eq!(db.count_accounts().await.unwrap(), 1, "nothing half-written");
+    assert_eq!(
+        db.count_accounts().await.unwrap(),
+        1,
+        "nothing half-written"
+    );
 
-    let email = db.create_account(&resident("hoa@example.vn")).await.unwrap();
+    let email = db
+        .create_account(&resident("hoa@example.vn"))
+        .await
+        .unwrap();
     assert_ne!(email, id);
 }
 on_both_databases!(accounts_round_trip_and_contacts_are_unique);
