@@ -27,7 +27,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
-            <body>
+            <body class:text-large=large_text()>
                 <App />
             </body>
         </html>
@@ -46,9 +46,37 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Home />
                     <Route path=path!("/login") view=pages::auth::Login />
-                    <Route path=path!("/register") view=pages::auth::Register />
+                    <Route
+                        path=path!("/register")
+                        view=pages::auth::Register
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/account/password") view=pages::auth::ChangePassword />
-                    <Route path=path!("/learn") view=pages::learner::LearnerHome />
+                    <Route
+                        path=path!("/learn")
+                        view=pages::learner::LearnerHome
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/learn/:module")
+                        view=pages::learner::ModulePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/learn/:module/:lesson")
+                        view=pages::learner::LessonPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/quiz/:module")
+                        view=pages::learner::QuizPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/quiz/:module/result/:attempt")
+                        view=pages::learner::ResultPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/people")
                         view=pages::people::People
@@ -59,6 +87,45 @@ pub fn App() -> impl IntoView {
             </main>
             <Footer />
         </Router>
+    }
+}
+
+/// Whether the person chose large text (the `hocso_text` cookie, read by the session layer).
+pub fn large_text() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<TextSize>().copied())
+            .is_some_and(|size| size == TextSize::Large)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
+/// Name of the cookie that remembers the text size.
+pub const TEXT_COOKIE: &str = "hocso_text";
+
+/// The reading size a person chose.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TextSize {
+    #[default]
+    Normal,
+    Large,
+}
+
+impl TextSize {
+    pub fn from_cookie_header(header: &str) -> TextSize {
+        let large = header
+            .split(';')
+            .filter_map(|pair| pair.trim().strip_prefix(TEXT_COOKIE)?.strip_prefix('='))
+            .any(|v| v == "large");
+        if large {
+            TextSize::Large
+        } else {
+            TextSize::Normal
+        }
     }
 }
 

@@ -21,6 +21,8 @@ pub struct Config {
     pub jwt_secret: Vec<u8>,
     /// Seed the demo accounts at start-up (development only).
     pub demo: bool,
+    /// Where the curriculum lives (`HOCSO_CONTENT_DIR`, default `content`).
+    pub content_dir: std::path::PathBuf,
 }
 
 impl std::fmt::Debug for Config {
@@ -29,6 +31,7 @@ impl std::fmt::Debug for Config {
             .field("mode", &self.mode)
             .field("database_url", &redact_url(&self.database_url))
             .field("demo", &self.demo)
+            .field("content_dir", &self.content_dir)
             .finish_non_exhaustive()
     }
 }
@@ -56,8 +59,8 @@ impl<const N: usize> Env for [(&str, &str); N] {
 }
 
 impl Config {
-    /// Reads `HOCSO_ENV`, `DATABASE_URL`, `HOCSO_JWT_SECRET` / `HOCSO_JWT_SECRET_FILE` and
-    /// `HOCSO_DEMO`.
+    /// Reads `HOCSO_ENV`, `DATABASE_URL`, `HOCSO_JWT_SECRET` / `HOCSO_JWT_SECRET_FILE`,
+    /// `HOCSO_DEMO` and `HOCSO_CONTENT_DIR`.
     ///
     /// In production a secret of at least 32 bytes is required and demo data is refused. In
     /// development a missing secret is replaced by a random one (sessions end at restart).
@@ -102,11 +105,16 @@ impl Config {
         if demo && mode == Mode::Production {
             bail!("HOCSO_DEMO is refused in production: demo accounts have published passwords");
         }
+        let content_dir = env
+            .var("HOCSO_CONTENT_DIR")
+            .unwrap_or_else(|| "content".to_owned())
+            .into();
         Ok(Config {
             mode,
             database_url,
             jwt_secret,
             demo,
+            content_dir,
         })
     }
 }

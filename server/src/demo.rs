@@ -52,7 +52,7 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 6] = [
         Role::Learner,
         Some(Cohort::Official),
         Some("00004"),
-        Some("mot_cua"),
+        Some("mot-cua"),
     ),
     (
         "Đỗ Hoàng Nam",

@@ -17,11 +17,13 @@ use cookie::{Cookie, SameSite};
 use leptos::prelude::provide_context;
 use serde::de::DeserializeOwned;
 
+use app::api::AppError;
 use app::auth::SESSION_COOKIE;
 use app::components::form::{FormErrors, FormOutcome};
 use app::components::home_path;
 use app::i18n::{Locale, LANG_COOKIE};
 use app::services::accounts::{self, LoginForm, PasswordForm, RegisterForm};
+use app::services::learning;
 use app::services::{AppState, Session};
 use app::shell;
 
@@ -44,6 +46,79 @@ pub async fn set_language(Path(code): Path<String>, parts: Parts) -> Response {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
+}
+
+/// `GET /text/{size}`: remembers "large" or "normal" text for a year and goes back.
+pub async fn set_text_size(Path(size): Path<String>, parts: Parts) -> Response {
+    let value = if size == "large" { "large" } else { "normal" };
+    let cookie = Cookie::build((app::shell::TEXT_COOKIE, value))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::days(365))
+        .build();
+    let back = same_site_referer(&parts).unwrap_or_else(|| "/".to_owned());
+    let mut response = Redirect::to(&back).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// `POST /learn/{module}/{lesson}`: the lesson is read; on to the next one (or the quiz).
+pub async fn complete_lesson(
+    State(state): State<AppState>,
+    Path((module, lesson)): Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let (parts, _) = match read_form::<serde::de::IgnoredAny>(req).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(user) = learner(&parts) else {
+        return Redirect::to("/login").into_response();
+    };
+    match learning::complete_lesson(&state, &user, &module, &lesson).await {
+        Ok(next) => Redirect::to(&next).into_response(),
+        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => rerender(&state, parts, FormErrors::internal(), Vec::new()).await,
+    }
+}
+
+/// `POST /quiz/{module}`: scores the answers on the server, records the attempt, and shows the
+/// result. Unanswered questions bring the quiz back with what was chosen.
+pub async fn submit_quiz(
+    State(state): State<AppState>,
+    Path(module): Path<String>,
+    req: Request,
+) -> Response {
+    let (parts, fields) = match read_pairs(req).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(user) = learner(&parts) else {
+        return Redirect::to("/login").into_response();
+    };
+    match learning::submit(&state, &user, &module, &fields).await {
+        Ok(attempt) => Redirect::to(&format!("/quiz/{module}/result/{attempt}")).into_response(),
+        Err(errors) => rerender(&state, parts, errors, fields).await,
+    }
+}
+
+fn learner(parts: &Parts) -> Option<app::api::CurrentUser> {
+    session_user(parts).filter(|u| u.role == app::domain::Role::Learner)
+}
+
+/// Reads a URL-encoded body as name/value pairs, keeping repeated names (checkboxes).
+async fn read_pairs(req: Request) -> Result<(Parts, Vec<(String, String)>), Response> {
+    let (parts, body) = req.into_parts();
+    if !same_origin(&parts) {
+        return Err((StatusCode::FORBIDDEN, "cross-site form post refused").into_response());
+    }
+    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+        .await
+        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+    let pairs = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).unwrap_or_default();
+    Ok((parts, pairs))
 }
 
 /// `POST /login`.

@@ -28,10 +28,48 @@ use app::store::Db;
 use app::{shell, App};
 use config::{Config, Mode};
 
-/// Opens the database, applies migrations, and assembles the state every request shares.
+/// Loads and checks the curriculum, opens the database, applies migrations, and assembles the
+/// state every request shares. Invalid content stops the start with every problem listed.
 pub async fn build_state(
     config: &Config,
     leptos_options: LeptosOptions,
+) -> anyhow::Result<AppState> {
+    let content = load_checked_content(config)?;
+    open_state(config, leptos_options, content).await
+}
+
+/// The state for CLI commands that only need the database (`migrate`, `admin create`): the
+/// curriculum is not read, so a content problem never blocks them.
+pub async fn build_database_state(
+    config: &Config,
+    leptos_options: LeptosOptions,
+) -> anyhow::Result<AppState> {
+    open_state(config, leptos_options, app::content::Catalog::default()).await
+}
+
+fn load_checked_content(config: &Config) -> anyhow::Result<app::content::Catalog> {
+    match app::services::load_content(&config.content_dir) {
+        Ok((catalog, warnings)) => {
+            for w in &warnings {
+                tracing::debug!(%w, "content warning");
+            }
+            Ok(catalog)
+        }
+        Err(problems) => {
+            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            anyhow::bail!(
+                "the content in {} is invalid; fix it (hocso content check lists the same):\n{}",
+                config.content_dir.display(),
+                list.join("\n")
+            );
+        }
+    }
+}
+
+async fn open_state(
+    config: &Config,
+    leptos_options: LeptosOptions,
+    content: app::content::Catalog,
 ) -> anyhow::Result<AppState> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
@@ -41,6 +79,7 @@ pub async fn build_state(
         db,
         keys,
         secure_cookies: config.mode == Mode::Production,
+        content: Arc::new(content),
     })
 }
 
@@ -52,6 +91,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(forms::set_language))
+        .route("/text/{size}", get(forms::set_text_size))
+        .route("/learn/{module}/{lesson}", post(forms::complete_lesson))
+        .route("/quiz/{module}", post(forms::submit_quiz))
+        .route("/content/{module}/assets/{name}", get(content_asset))
         .route("/login", post(forms::login))
         .route("/register", post(forms::register))
         .route("/logout", post(forms::logout))
@@ -91,6 +134,48 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// Images of the lessons. Only files the catalog lists are served, so no other file under
+/// `content/` (quizzes hold their answers) can be reached.
+async fn content_asset(
+    State(state): State<AppState>,
+    axum::extract::Path((module, name)): axum::extract::Path<(String, String)>,
+) -> axum::response::Response {
+    let Some(path) = state.content.asset_path(&module, &name) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mime = match name
+        .rsplit('.')
+        .next()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("webp") => "image/webp",
+        _ => "application/octet-stream",
+    };
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, mime),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+                // SVGs are shown as images only, never as documents that could run script.
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, path = %path.display(), "content asset unreadable");
+            StatusCode::NOT_FOUND.into_response()
         }
     }
 }

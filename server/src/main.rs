@@ -11,7 +11,7 @@ use tracing_subscriber::EnvFilter;
 use app::domain::Role;
 use app::services::accounts::{create_account, AccountSpec};
 use hocso::config::{redact_url, Config, Mode, ProcessEnv};
-use hocso::{build_state, demo, router};
+use hocso::{build_database_state, build_state, demo, router};
 
 #[derive(Parser)]
 #[command(
@@ -32,10 +32,25 @@ enum Command {
     Migrate,
     /// Create the demo accounts (development only).
     Demo,
+    /// Check the curriculum (default directory: content/).
+    Content {
+        #[command(subcommand)]
+        command: ContentCommand,
+    },
     /// Manage administrator accounts.
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ContentCommand {
+    /// Validate every file; print each problem as file:line; exit non-zero on any error.
+    Check {
+        /// The content directory.
+        #[arg(default_value = "content")]
+        dir: std::path::PathBuf,
     },
 }
 
@@ -56,6 +71,12 @@ enum AdminCommand {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_tracing();
+    if let Some(Command::Content {
+        command: ContentCommand::Check { dir },
+    }) = &cli.command
+    {
+        return content_check(dir);
+    }
     let config = Config::from_env(&ProcessEnv)?;
     let leptos_options = get_configuration(None)
         .context("reading the Leptos configuration")?
@@ -63,7 +84,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config, leptos_options).await,
         Command::Migrate => {
-            build_state(&config, leptos_options).await?;
+            build_database_state(&config, leptos_options).await?;
             println!("migrations applied to {}", redact_url(&config.database_url));
             Ok(())
         }
@@ -76,10 +97,11 @@ async fn main() -> anyhow::Result<()> {
             println!("{created} demo accounts created");
             Ok(())
         }
+        Command::Content { .. } => Ok(()),
         Command::Admin {
             command: AdminCommand::Create { name, contact },
         } => {
-            let state = build_state(&config, leptos_options).await?;
+            let state = build_database_state(&config, leptos_options).await?;
             let mut password = String::new();
             std::io::stdin()
                 .read_to_string(&mut password)
@@ -99,6 +121,40 @@ async fn main() -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("cannot create the administrator: {e}"))?;
             println!("administrator created (account {id})");
             Ok(())
+        }
+    }
+}
+
+/// `hocso content check DIR`.
+fn content_check(dir: &std::path::Path) -> anyhow::Result<()> {
+    let result = app::services::load_content(dir);
+    let problems = match &result {
+        Ok((_, warnings)) => warnings.clone(),
+        Err(problems) => problems.clone(),
+    };
+    for p in &problems {
+        println!("{}/{p}", dir.display());
+    }
+    match result {
+        Ok((catalog, warnings)) => {
+            let lessons: usize = catalog.modules.iter().map(|m| m.lessons.len()).sum();
+            let questions: usize = catalog.modules.iter().map(|m| m.quiz.questions.len()).sum();
+            println!(
+                "content OK: {} modules, {lessons} lessons, {questions} quiz questions, {} positions, {} competences ({} warnings)",
+                catalog.modules.len(),
+                catalog.positions.len(),
+                catalog.framework.competences.len(),
+                warnings.len()
+            );
+            Ok(())
+        }
+        Err(problems) => {
+            let errors = problems
+                .iter()
+                .filter(|p| p.severity == app::content::Severity::Error)
+                .count();
+            eprintln!("content check failed: {errors} errors in {}", dir.display());
+            std::process::exit(1);
         }
     }
 }

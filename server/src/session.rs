@@ -39,6 +39,8 @@ pub async fn session_middleware(
         _ => Session(None),
     };
     req.extensions_mut().insert(locale);
+    req.extensions_mut()
+        .insert(app::shell::TextSize::from_cookie_header(&cookie_header));
     req.extensions_mut().insert(session);
     let mut response = next.run(req).await;
     if stale_cookie && !response.headers().contains_key(header::SET_COOKIE) {

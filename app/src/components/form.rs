@@ -10,7 +10,7 @@ use crate::tr;
 /// One problem with one field (or with the whole form when `field` is empty).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
-    pub field: &'static str,
+    pub field: String,
     /// Catalog key of the message.
     pub key: &'static str,
 }
@@ -24,8 +24,11 @@ pub struct FormErrors {
 }
 
 impl FormErrors {
-    pub fn add(&mut self, field: &'static str, key: &'static str) {
-        self.errors.push(FieldError { field, key });
+    pub fn add(&mut self, field: impl Into<String>, key: &'static str) {
+        self.errors.push(FieldError {
+            field: field.into(),
+            key,
+        });
     }
 
     /// A problem with the form as a whole.

@@ -40,9 +40,24 @@ pub fn Header() -> impl IntoView {
                 >
                     "Học Số"
                 </a>
-                <a class="lang-switch" href=switch_href hreflang=other.code() rel="nofollow">
-                    {tr!("nav.switch_language")}
-                </a>
+                <span class="header-tools">
+                    {if crate::shell::large_text() {
+                        view! {
+                            <a class="text-switch" href="/text/normal" rel="nofollow">
+                                {tr!("nav.text_normal")}
+                            </a>
+                        }
+                    } else {
+                        view! {
+                            <a class="text-switch" href="/text/large" rel="nofollow">
+                                {tr!("nav.text_large")}
+                            </a>
+                        }
+                    }}
+                    <a class="lang-switch" href=switch_href hreflang=other.code() rel="nofollow">
+                        {tr!("nav.switch_language")}
+                    </a>
+                </span>
             </div>
             <nav aria-label=tr!("nav.label")>
                 <ul class="nav-list">

@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod citizen_id;
+pub mod quiz;
 pub mod role;
 pub mod text;
 

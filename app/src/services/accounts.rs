@@ -117,6 +117,7 @@ pub fn current_user(row: &AccountRow) -> Option<CurrentUser> {
         cohort: row.cohort(),
         unit_code: row.unit_code.clone(),
         unit_name: row.unit_name.clone(),
+        position_code: row.position_code.clone(),
     })
 }
 

@@ -2,6 +2,7 @@
 //! that form handlers and server functions call.
 
 pub mod accounts;
+pub mod learning;
 
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
@@ -22,6 +23,8 @@ pub struct AppState {
     pub keys: TokenKeys,
     /// Mark cookies `Secure` (everywhere but development).
     pub secure_cookies: bool,
+    /// The checked curriculum, loaded at start-up.
+    pub content: std::sync::Arc<crate::content::Catalog>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -79,6 +82,27 @@ pub fn require(allowed: impl Fn(Role) -> bool) -> Result<CurrentUser, AppError> 
 pub fn internal(err: impl std::fmt::Display) -> AppError {
     tracing::error!(error = %err, "internal error");
     refuse(AppError::Internal)
+}
+
+/// Loads and checks the content directory, with callout titles from the i18n catalog.
+pub fn load_content(
+    dir: &std::path::Path,
+) -> Result<(crate::content::Catalog, Vec<crate::content::Problem>), Vec<crate::content::Problem>> {
+    use crate::content::markdown::CalloutLabels;
+    use crate::i18n::Locale;
+    use crate::tr_in;
+    let labels = |locale: Locale| CalloutLabels {
+        tip: tr_in!(locale, "content.callout_tip"),
+        warning: tr_in!(locale, "content.callout_warning"),
+        mistake: tr_in!(locale, "content.callout_mistake"),
+    };
+    crate::content::load(
+        dir,
+        &crate::content::Labels {
+            vi: labels(Locale::Vi),
+            en: labels(Locale::En),
+        },
+    )
 }
 
 /// Seconds since the Unix epoch.

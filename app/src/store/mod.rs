@@ -5,8 +5,10 @@
 //! times as Unix seconds. Each dialect has its own migrations holding the same changes.
 
 mod accounts;
+mod learning;
 
 pub use accounts::{AccountRow, AccountSummary, NewAccount};
+pub use learning::{AttemptRow, BestResult, NewAttempt};
 
 use std::str::FromStr;
 use std::sync::Once;

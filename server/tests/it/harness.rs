@@ -139,6 +139,7 @@ pub fn app_state(db: Db) -> AppState {
         db,
         keys: TokenKeys::new(TEST_SECRET, TokenKeys::DEFAULT_TTL_SECONDS).expect("keys"),
         secure_cookies: false,
+        content: std::sync::Arc::new(crate::content::fixture_catalog()),
     }
 }
 
@@ -179,6 +180,15 @@ impl Client {
             router: hocso::router(state.clone()),
             state,
             cookies: Vec::new(),
+        }
+    }
+
+    /// Another client holding the same cookies (the same browser, another tab).
+    pub fn another_with_cookies(&self) -> Client {
+        Client {
+            router: self.router.clone(),
+            state: self.state.clone(),
+            cookies: self.cookies.clone(),
         }
     }
 

@@ -5,6 +5,8 @@ mod harness;
 
 mod access;
 mod accounts;
+mod content;
+mod learning;
 mod pages;
 mod startup;
 mod storage;

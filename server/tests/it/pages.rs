@@ -111,3 +111,23 @@ async fn forms_posted_from_other_sites_are_refused(db: Db) {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
 on_both_databases!(forms_posted_from_other_sites_are_refused);
+
+/// Pages that wait for data must render completely before sending: out-of-order streaming
+/// delivers their content in fragments that only JavaScript puts in place. Only pages without
+/// any data stream.
+#[test]
+fn data_pages_render_completely_for_browsers_without_javascript() {
+    let streaming_allowed = ["/", "/login", "/account/password"];
+    let routes = leptos_axum::generate_route_list(app::App);
+    assert!(routes.len() >= 10, "{} routes", routes.len());
+    for route in routes {
+        if streaming_allowed.contains(&route.path()) {
+            continue;
+        }
+        assert!(
+            matches!(route.mode(), leptos_router::SsrMode::Async),
+            "{} must use SsrMode::Async",
+            route.path()
+        );
+    }
+}

@@ -4,6 +4,8 @@
 //! the domain ([`Role`]'s methods) and the table of who-may-call-what is tested in
 //! `server/tests`.
 
+pub mod learning;
+
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -20,6 +22,8 @@ pub struct CurrentUser {
     pub cohort: Option<Cohort>,
     pub unit_code: Option<String>,
     pub unit_name: Option<String>,
+    /// The job position (officials, volunteers), a position id of `content/positions.toml`.
+    pub position_code: Option<String>,
 }
 
 /// What a server function can fail with. Messages are i18n keys; the cause of an `Internal`
