@@ -13,6 +13,9 @@ pub struct FieldError {
     pub field: String,
     /// Catalog key of the message.
     pub key: &'static str,
+    /// Which of many like fields this is, for the error summary: a catalog key taking
+    /// `%{number}` ("Question %{number}") and the number.
+    pub label: Option<(&'static str, usize)>,
 }
 
 /// Every problem found in a posted form.
@@ -28,6 +31,22 @@ impl FormErrors {
         self.errors.push(FieldError {
             field: field.into(),
             key,
+            label: None,
+        });
+    }
+
+    /// Like [`FormErrors::add`], with a numbered label shown before the message in the summary.
+    pub fn add_numbered(
+        &mut self,
+        field: impl Into<String>,
+        key: &'static str,
+        label: &'static str,
+        number: usize,
+    ) {
+        self.errors.push(FieldError {
+            field: field.into(),
+            key,
+            label: Some((label, number)),
         });
     }
 
@@ -90,7 +109,12 @@ pub fn ErrorSummary() -> impl IntoView {
                     {errors
                         .into_iter()
                         .map(|e| {
-                            let text = tr!(e.key);
+                            let text = match e.label {
+                                Some((label, number)) => {
+                                    format!("{}: {}", tr!(label, number = number), tr!(e.key))
+                                }
+                                None => tr!(e.key),
+                            };
                             if e.field.is_empty() {
                                 view! { <li>{text}</li> }.into_any()
                             } else {

@@ -91,7 +91,20 @@ pub fn raw_html_lines(markdown: &str) -> Vec<usize> {
 
 /// Renders lesson Markdown to HTML that is safe to insert into a page.
 pub fn render(markdown: &str, labels: &CalloutLabels, links: &dyn LinkResolver) -> String {
-    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    // A lesson that opens with a top-level heading repeats its title, which the page already
+    // shows as its own heading.
+    if let Some(Event::Start(Tag::Heading {
+        level: HeadingLevel::H1,
+        ..
+    })) = events.first()
+    {
+        let end = events
+            .iter()
+            .position(|e| matches!(e, Event::End(TagEnd::Heading(HeadingLevel::H1))))
+            .unwrap_or(0);
+        events.drain(..=end);
+    }
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     // For each open link/image: was it kept? (Dropped ones render their text only.)
     let mut link_stack: Vec<bool> = Vec::new();
@@ -411,8 +424,11 @@ mod tests {
     }
 
     #[test]
-    fn headings_get_anchors_and_move_down_a_level() {
-        let out = html("# Đăng nhập bằng VNeID\n\n## Bước 1\n\n## Bước 1\n");
+    fn a_leading_title_is_dropped_and_headings_get_anchors() {
+        let out =
+            html("# Tiêu đề bài\n\nMở đầu.\n\n# Đăng nhập bằng VNeID\n\n## Bước 1\n\n## Bước 1\n");
+        assert!(!out.contains("Tiêu đề bài"), "{out}");
+        assert!(out.starts_with("<p>Mở đầu.</p>"), "{out}");
         assert!(out.contains("<h2 id=\"dang-nhap-bang-vneid\">"), "{out}");
         assert!(out.contains("href=\"#dang-nhap-bang-vneid\""), "{out}");
         assert!(

@@ -283,7 +283,8 @@ pub fn parse_answers(quiz: &Quiz, fields: &[(String, String)]) -> (Vec<Answer>, 
     let answers = quiz
         .questions
         .iter()
-        .map(|q| {
+        .enumerate()
+        .map(|(index, q)| {
             let name = format!("q-{}", q.id);
             let answer = match &q.body {
                 QuestionBody::Single(_) => values(&name)
@@ -320,7 +321,12 @@ pub fn parse_answers(quiz: &Quiz, fields: &[(String, String)]) -> (Vec<Answer>, 
                 }
             };
             if answer.is_blank() {
-                errors.add(format!("q-{}", q.id), "quiz.errors.unanswered");
+                errors.add_numbered(
+                    format!("q-{}", q.id),
+                    "quiz.errors.unanswered",
+                    "quiz.question_label",
+                    index + 1,
+                );
             }
             answer
         })

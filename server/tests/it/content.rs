@@ -59,7 +59,11 @@ fn the_fixture_loads_and_renders_safely() {
         "{html}"
     );
     let english = module.lessons[0].html.get(Locale::En);
-    assert!(english.contains("What the portal is"), "{english}");
+    assert!(english.contains("The official address is"), "{english}");
+    assert!(
+        !english.contains("What the portal is"),
+        "the leading title is not repeated"
+    );
     let mistake = module.lessons[1].html.get(Locale::Vi);
     assert!(mistake.contains("Lỗi thường gặp"), "{mistake}");
     assert_eq!(

@@ -192,7 +192,10 @@ async fn an_unfinished_quiz_comes_back_with_the_choices_kept(db: Db) {
         .post_form("/quiz/thu-nghiem", &[("q-q1", "a"), ("q-q4-login", "1")])
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("Bạn chưa trả lời câu này."));
+    assert!(
+        reply.body.contains("Câu 2: Bạn chưa trả lời câu này."),
+        "numbered in the summary"
+    );
     assert!(
         reply.body.contains("href=\"#q-q2\""),
         "the summary links to the question"

@@ -89,3 +89,32 @@ fn the_first_admin_comes_from_the_cli_with_the_password_on_stdin() {
     assert!(!again.status.success(), "the same contact twice is refused");
     assert!(String::from_utf8_lossy(&again.stderr).contains("already registered"));
 }
+
+#[test]
+fn invalid_content_stops_the_server_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(content.join("modules")).unwrap();
+    std::fs::write(
+        content.join("framework.toml"),
+        "levels = [\n  { level = 1 }\n",
+    )
+    .unwrap();
+    std::fs::write(content.join("positions.toml"), "positions = []\n").unwrap();
+    let output = hocso()
+        .arg("serve")
+        .env("HOCSO_CONTENT_DIR", &content)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/c.db?mode=rwc", dir.path().display()),
+        )
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("is invalid"), "{stderr}");
+    assert!(
+        stderr.contains("framework.toml:"),
+        "names the file and line: {stderr}"
+    );
+}
