@@ -35,28 +35,23 @@ const MAX_FORM_BYTES: usize = 16 * 1024;
 /// `GET /lang/{code}`: remembers the language for a year and goes back where the person was.
 pub async fn set_language(Path(code): Path<String>, parts: Parts) -> Response {
     let locale = Locale::parse(&code).unwrap_or_default();
-    let cookie = Cookie::build((LANG_COOKIE, locale.code()))
-        .path("/")
-        .same_site(SameSite::Lax)
-        .max_age(cookie::time::Duration::days(365))
-        .build();
-    let back = same_site_referer(&parts).unwrap_or_else(|| "/".to_owned());
-    let mut response = Redirect::to(&back).into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    response
+    remember_and_go_back(&parts, LANG_COOKIE, locale.code())
 }
 
 /// `GET /text/{size}`: remembers "large" or "normal" text for a year and goes back.
 pub async fn set_text_size(Path(size): Path<String>, parts: Parts) -> Response {
     let value = if size == "large" { "large" } else { "normal" };
-    let cookie = Cookie::build((app::shell::TEXT_COOKIE, value))
+    remember_and_go_back(&parts, app::shell::TEXT_COOKIE, value)
+}
+
+/// A year-long preference cookie, then back to the referring page of this site (or home).
+fn remember_and_go_back(parts: &Parts, name: &'static str, value: &'static str) -> Response {
+    let cookie = Cookie::build((name, value))
         .path("/")
         .same_site(SameSite::Lax)
         .max_age(cookie::time::Duration::days(365))
         .build();
-    let back = same_site_referer(&parts).unwrap_or_else(|| "/".to_owned());
+    let back = same_site_referer(parts).unwrap_or_else(|| "/".to_owned());
     let mut response = Redirect::to(&back).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
         response.headers_mut().append(header::SET_COOKIE, value);
