@@ -19,7 +19,10 @@ pub async fn session_middleware(
     next: Next,
 ) -> Response {
     let path = req.uri().path();
-    let is_asset = path.starts_with("/pkg/") || path == "/healthz" || path == "/favicon.svg";
+    let is_asset = path.starts_with("/pkg/")
+        || path.starts_with("/content/")
+        || path == "/healthz"
+        || path == "/favicon.svg";
     let cookie_header = req
         .headers()
         .get_all(header::COOKIE)

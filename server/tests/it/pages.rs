@@ -131,3 +131,25 @@ fn data_pages_render_completely_for_browsers_without_javascript() {
         );
     }
 }
+
+async fn lesson_images_are_served_and_nothing_else_under_content(db: Db) {
+    let mut client = Client::new(db);
+    let image = client.get("/content/thu-nghiem/assets/nut.svg").await;
+    assert_eq!(image.status, StatusCode::OK);
+    assert_eq!(image.headers[header::CONTENT_TYPE], "image/svg+xml");
+    let csp = image.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("sandbox"), "{csp}");
+    for path in [
+        "/content/thu-nghiem/quiz.toml",
+        "/content/thu-nghiem/assets/..%2Fquiz.toml",
+        "/content/thu-nghiem/assets/khong-co.svg",
+        "/content/khac/assets/nut.svg",
+    ] {
+        let reply = client.get(path).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!reply.body.contains("correct"), "{path} leaks the quiz");
+    }
+}
+on_both_databases!(lesson_images_are_served_and_nothing_else_under_content);
