@@ -6,9 +6,11 @@
 
 pub mod account;
 pub mod citizen_id;
+pub mod procedure;
 pub mod quiz;
 pub mod role;
 pub mod text;
+pub mod vn;
 
 pub use account::{Contact, ContactError, FullName, NameError, PasswordError, PasswordPolicy};
 pub use citizen_id::{CitizenId, CitizenIdError, Sex};
