@@ -470,6 +470,98 @@ fn fold_eq(a: &str, b: &str) -> bool {
     fold(a) == fold(b)
 }
 
+/// The common applicant mistakes a scenario can set as a trap. Each knows how to make a right
+/// submission fall into it, so the content checker can prove that the procedure's rules catch it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Trap {
+    /// "Việt Nam" written as the ethnicity.
+    EthnicityVietNam { field: String },
+    /// "Other" chosen as the relationship instead of the right one.
+    RelationshipOther { field: String, other: String },
+    /// The date of birth in words left out.
+    DateInWordsLeftOut { field: String },
+    /// A pre-2025 district named in an address.
+    OldDistrict { field: String, district: String },
+    /// Two digits of a personal ID swapped (positions 0-based).
+    TransposedId {
+        field: String,
+        first: usize,
+        second: usize,
+    },
+    /// Nguyên quán (ancestral origin) written where quê quán (hometown) is asked.
+    HometownConfusion { field: String, ancestral: String },
+    /// A fee believed from hearsay.
+    WrongFee { fee: u32 },
+}
+
+impl Trap {
+    /// The field the trap is about, if it is about a field.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Trap::EthnicityVietNam { field }
+            | Trap::RelationshipOther { field, .. }
+            | Trap::DateInWordsLeftOut { field }
+            | Trap::OldDistrict { field, .. }
+            | Trap::TransposedId { field, .. }
+            | Trap::HometownConfusion { field, .. } => Some(field),
+            Trap::WrongFee { .. } => None,
+        }
+    }
+
+    /// `submission` changed the way a learner who falls into the trap changes it.
+    pub fn fall_into(&self, submission: &Submission) -> Submission {
+        let mut fallen = submission.clone();
+        let mut set = |field: &str, value: String| {
+            fallen.values.insert(field.to_owned(), value);
+        };
+        match self {
+            Trap::EthnicityVietNam { field } => set(field, "Việt Nam".to_owned()),
+            Trap::RelationshipOther { field, other } => set(field, other.clone()),
+            Trap::DateInWordsLeftOut { field } => set(field, String::new()),
+            Trap::OldDistrict { field, district } => {
+                let address = submission.values.get(field).cloned().unwrap_or_default();
+                set(field, format!("{address}, {district}"));
+            }
+            Trap::TransposedId {
+                field,
+                first,
+                second,
+            } => {
+                let mut digits: Vec<char> = submission
+                    .values
+                    .get(field)
+                    .map(|v| v.chars().filter(char::is_ascii_digit).collect())
+                    .unwrap_or_default();
+                if *first < digits.len() && *second < digits.len() {
+                    digits.swap(*first, *second);
+                }
+                set(field, digits.into_iter().collect());
+            }
+            Trap::HometownConfusion { field, ancestral } => set(field, ancestral.clone()),
+            Trap::WrongFee { fee } => fallen.choices.fee = *fee,
+        }
+        fallen
+    }
+
+    /// Whether a score reports this trap: the field is marked wrong or breaks a rule, or the fee
+    /// is marked wrong.
+    pub fn is_caught_by(&self, score: &RunScore) -> bool {
+        match (self, self.field()) {
+            (Trap::WrongFee { .. }, _) => score
+                .findings
+                .iter()
+                .any(|f| matches!(f, Finding::WrongFee { .. })),
+            (_, Some(field)) => score.findings.iter().any(|f| match f {
+                Finding::FieldWrong { field: wrong, .. } => wrong == field,
+                Finding::RuleBroken(problem) => problem.field == field,
+                _ => false,
+            }),
+            (_, None) => false,
+        }
+    }
+}
+
 /// The fee of a procedure that is free within `free_days` of an event (e.g. birth registration
 /// within 60 days of the birth), and `late_fee` after.
 pub fn fee_free_within(event: Date, filed: Date, free_days: u32, late_fee: u32) -> u32 {
@@ -513,6 +605,7 @@ mod tests {
                 f("declarant_sex", FieldKind::Sex),
                 f("declarant_birth", FieldKind::Date),
                 f("residence", FieldKind::Address),
+                f("hometown", FieldKind::Text),
                 f("phone", FieldKind::Phone),
             ],
             vec![
@@ -548,6 +641,7 @@ mod tests {
             ("declarant_sex", "nam"),
             ("declarant_birth", "02/09/1992"),
             ("residence", "Số 12 ngõ 5 phố Láng, Phường Láng, Hà Nội"),
+            ("hometown", "Hà Nội"),
             ("phone", "0912345678"),
         ]
         .into_iter()
@@ -805,9 +899,71 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn every_trap_kind_is_caught_and_a_trap_no_rule_sees_is_not() {
+        let (fields, rules) = birth_form();
+        let right = Submission {
+            values: right_values(),
+            choices: choices(),
+            hints_used: 0,
+            seconds: 60,
+        };
+        let traps = [
+            Trap::EthnicityVietNam {
+                field: "ethnicity".into(),
+            },
+            Trap::RelationshipOther {
+                field: "relationship".into(),
+                other: "khac".into(),
+            },
+            Trap::DateInWordsLeftOut {
+                field: "birth_date_words".into(),
+            },
+            Trap::OldDistrict {
+                field: "residence".into(),
+                district: "quận Đống Đa".into(),
+            },
+            Trap::TransposedId {
+                field: "declarant_id".into(),
+                first: 4,
+                second: 5,
+            },
+            Trap::HometownConfusion {
+                field: "child_name".into(),
+                ancestral: "Nam Định".into(),
+            },
+            Trap::WrongFee { fee: 8000 },
+        ];
+        let score = |s: &Submission| {
+            score_run(
+                &fields,
+                &rules,
+                &right_values(),
+                &choices(),
+                s,
+                filing(),
+                Marking::default(),
+            )
+        };
+        assert!(
+            traps.iter().all(|t| !t.is_caught_by(&score(&right))),
+            "a right run falls into no trap"
+        );
+        for trap in &traps {
+            let fallen = trap.fall_into(&right);
+            assert_ne!(fallen, right, "{trap:?} changed nothing");
+            assert!(trap.is_caught_by(&score(&fallen)), "{trap:?} is not caught");
+        }
+        // A field nobody checks: the trap goes unseen, which the content checker reports.
+        let unchecked = Trap::EthnicityVietNam {
+            field: "ghi_chu".into(),
+        };
+        assert!(!unchecked.is_caught_by(&score(&unchecked.fall_into(&right))));
+    }
+
     proptest! {
         #[test]
-        fn breaking_one_field_never_raises_the_score(index in 0usize..11, junk in "[0-9a-z ]{0,12}") {
+        fn breaking_one_field_never_raises_the_score(index in 0usize..12, junk in "[0-9a-z ]{0,12}") {
             let base = run(right_values(), choices());
             let key = right_values().keys().nth(index).cloned().unwrap();
             let mut v = right_values();
