@@ -86,7 +86,8 @@ pub async fn submit_quiz(
     Path(module): Path<String>,
     req: Request,
 ) -> Response {
-    let (parts, fields) = match read_pairs(req).await {
+    // Name/value pairs, keeping repeated names (checkboxes).
+    let (parts, fields) = match read_form::<Vec<(String, String)>>(req).await {
         Ok(read) => read,
         Err(response) => return response,
     };
@@ -101,19 +102,6 @@ pub async fn submit_quiz(
 
 fn learner(parts: &Parts) -> Option<app::api::CurrentUser> {
     session_user(parts).filter(|u| u.role == app::domain::Role::Learner)
-}
-
-/// Reads a URL-encoded body as name/value pairs, keeping repeated names (checkboxes).
-async fn read_pairs(req: Request) -> Result<(Parts, Vec<(String, String)>), Response> {
-    let (parts, body) = req.into_parts();
-    if !same_origin(&parts) {
-        return Err((StatusCode::FORBIDDEN, "cross-site form post refused").into_response());
-    }
-    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
-        .await
-        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
-    let pairs = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).unwrap_or_default();
-    Ok((parts, pairs))
 }
 
 /// `POST /login`.
