@@ -153,17 +153,22 @@ pub async fn register(
     }
 }
 
-/// `POST /logout`: ends every session of the account and clears the cookie.
+/// `POST /logout`: ends every session of the account and clears the cookie. The cookie is
+/// cleared even if revoking fails (a shared computer must not stay signed in); the failure is
+/// logged.
 pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
     let (parts, _) = match read_form::<serde::de::IgnoredAny>(req).await {
         Ok(read) => read,
         Err(response) => return response,
     };
     if let Some(user) = session_user(&parts) {
-        if let Err(errors) = accounts::logout(&state, user.id).await {
-            return rerender(&state, parts, errors, Vec::new()).await;
+        match accounts::logout(&state, user.id).await {
+            Ok(()) => tracing::info!(account = user.id, "signed out"),
+            Err(_) => tracing::error!(
+                account = user.id,
+                "sign-out could not revoke earlier tokens"
+            ),
         }
-        tracing::info!(account = user.id, "signed out");
     }
     let mut response = Redirect::to("/").into_response();
     if let Ok(value) = HeaderValue::from_str(&clear_session_cookie(&state)) {
@@ -173,7 +178,11 @@ pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
 }
 
 /// `POST /account/password`.
-pub async fn change_password(State(state): State<AppState>, req: Request) -> Response {
+pub async fn change_password(
+    State(state): State<AppState>,
+    Extension(limiter): Extension<Arc<LoginLimiter>>,
+    req: Request,
+) -> Response {
     let (parts, form) = match read_form::<PasswordForm>(req).await {
         Ok(read) => read,
         Err(response) => return response,
@@ -181,6 +190,10 @@ pub async fn change_password(State(state): State<AppState>, req: Request) -> Res
     let Some(user) = session_user(&parts) else {
         return Redirect::to("/login").into_response();
     };
+    if let Err(wait) = limiter.check_password_change(user.id) {
+        tracing::warn!(account = user.id, "password change rate limited");
+        return rate_limited(&state, parts, Vec::new(), wait).await;
+    }
     match accounts::change_password(&state, &user, &form).await {
         Ok(signed_in) => signed_in_redirect(&state, &signed_in.token, "/account/password?done=1"),
         Err(errors) => rerender(&state, parts, errors, Vec::new()).await,

@@ -12,7 +12,8 @@ use app::services::accounts::resolve_session;
 use app::services::{AppState, Session};
 
 /// Adds [`Session`] and [`Locale`] to the request. A session cookie that no longer stands for
-/// a valid session (expired, revoked, forged) is cleared on the response.
+/// a valid session (expired, revoked, forged) is cleared on the response; one that could not be
+/// checked because the database failed is kept.
 pub async fn session_middleware(
     State(state): State<AppState>,
     mut req: Request,
@@ -34,11 +35,18 @@ pub async fn session_middleware(
     let token = cookie_value(&cookie_header, SESSION_COOKIE).map(str::to_owned);
     let mut stale_cookie = false;
     let session = match (&token, is_asset) {
-        (Some(token), false) => {
-            let user = resolve_session(&state, token).await;
-            stale_cookie = user.is_none();
-            Session(user)
-        }
+        (Some(token), false) => match resolve_session(&state, token).await {
+            Ok(user) => {
+                stale_cookie = user.is_none();
+                Session(user)
+            }
+            Err(e) => {
+                // The database did not answer: serve this request anonymously but keep the
+                // cookie, which is probably still good.
+                tracing::error!(error = %e, "session lookup failed");
+                Session(None)
+            }
+        },
         _ => Session(None),
     };
     req.extensions_mut().insert(locale);

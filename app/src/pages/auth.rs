@@ -62,8 +62,14 @@ pub fn Register() -> impl IntoView {
             />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let units = units.await.unwrap_or_default();
-                    view! { <UnitSelect units /> }
+                    match units.await {
+                        Ok(units) => view! { <UnitSelect units /> }.into_any(),
+                        Err(e) => {
+                            super::set_status(500);
+                            view! { <p class="error-message" role="alert">{tr!(e.message_key())}</p> }
+                                .into_any()
+                        }
+                    }
                 })}
             </Suspense>
             <PasswordField

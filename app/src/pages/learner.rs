@@ -238,6 +238,7 @@ pub fn LessonPage() -> impl IntoView {
                                 )}
                             </p>
                             <h1>{l.title}</h1>
+                            <ErrorSummary />
                             <article class="lesson" inner_html=l.html></article>
                             <form method="post" action=action class="form">
                                 <button type="submit" class="button">

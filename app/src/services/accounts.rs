@@ -291,21 +291,25 @@ pub async fn change_password(
     )
 }
 
-/// The account a session token stands for, if the token is valid and not revoked.
-pub async fn resolve_session(state: &AppState, token: &str) -> Option<CurrentUser> {
-    let claims = state.keys.verify(token).ok()?;
-    let id: i64 = claims.sub.parse().ok()?;
-    let row = match state.db.account_by_id(id).await {
-        Ok(row) => row?,
-        Err(e) => {
-            tracing::error!(error = %e, "session lookup failed");
-            return None;
-        }
+/// The account a session token stands for: `Ok(None)` when the token is invalid, expired or
+/// revoked; `Err` when the database could not be asked (the token may well be good).
+pub async fn resolve_session(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<CurrentUser>, StoreError> {
+    let Ok(claims) = state.keys.verify(token) else {
+        return Ok(None);
+    };
+    let Ok(id) = claims.sub.parse::<i64>() else {
+        return Ok(None);
+    };
+    let Some(row) = state.db.account_by_id(id).await? else {
+        return Ok(None);
     };
     if row.token_version != claims.ver {
-        return None;
+        return Ok(None);
     }
-    current_user(&row)
+    Ok(current_user(&row))
 }
 
 /// Creates an account with any role (CLI, demo data). Validates like registration does, but

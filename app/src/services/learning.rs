@@ -206,23 +206,34 @@ pub async fn complete_lesson(
     })
 }
 
-/// The items of an ordering question in a stable order that is never the answer.
-fn shuffled<T: Clone>(question_id: &str, items: &[T]) -> Vec<T> {
-    let n = items.len();
-    if n < 2 {
+/// The items of an ordering question in a random order that is never the answer order, drawn
+/// anew for every page (answers are posted by item id, so the shown order carries nothing).
+fn shuffled<T: Clone + PartialEq>(items: &[T]) -> Vec<T> {
+    use std::hash::{BuildHasher, Hasher};
+    if items.len() < 2 {
         return items.to_vec();
     }
-    // A rotation chosen from the question id: stable across page loads, never the identity.
-    let seed: usize = question_id.bytes().map(usize::from).sum();
-    let shift = 1 + seed % (n - 1);
-    let mut out: Vec<T> = items[shift..].to_vec();
-    out.extend_from_slice(&items[..shift]);
-    out.reverse();
-    if n == 2 {
-        // Reversing a rotated pair restores it; a pair is simply swapped.
-        return vec![items[1].clone(), items[0].clone()];
+    let mut seed = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
+        | 1;
+    let mut next = move || {
+        // xorshift64: plenty for shuffling a handful of items.
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    loop {
+        let mut out = items.to_vec();
+        for i in (1..out.len()).rev() {
+            let j = (next() % (i as u64 + 1)) as usize;
+            out.swap(i, j);
+        }
+        if out != items {
+            return out;
+        }
     }
-    out
 }
 
 pub fn quiz(state: &AppState, user: &CurrentUser, module_id: &str) -> Result<QuizView, AppError> {
@@ -254,7 +265,7 @@ pub fn quiz(state: &AppState, user: &CurrentUser, module_id: &str) -> Result<Qui
                         .iter()
                         .map(|i| (i.id.clone(), i.text.get(locale).to_owned()))
                         .collect();
-                    QuestionForm::Ordering(shuffled(&q.id, &items))
+                    QuestionForm::Ordering(shuffled(&items))
                 }
             },
         })
@@ -302,25 +313,36 @@ pub fn parse_answers(quiz: &Quiz, fields: &[(String, String)]) -> (Vec<Answer>, 
                     _ => Answer::Blank,
                 },
                 QuestionBody::Ordering(items) => {
-                    let mut placed: Vec<(u32, usize, String)> = Vec::new();
-                    for (i, item) in items.iter().enumerate() {
+                    let mut placed: Vec<(usize, String)> = Vec::new();
+                    for item in items {
                         let field = format!("{name}-{}", item.id);
                         if let Some(position) = values(&field)
                             .first()
-                            .and_then(|v| v.trim().parse::<u32>().ok())
+                            .and_then(|v| v.trim().parse::<usize>().ok())
                         {
-                            placed.push((position, i, item.id.clone()));
+                            placed.push((position, item.id.clone()));
                         }
                     }
-                    if placed.len() < items.len() {
+                    placed.sort();
+                    let positions: Vec<usize> = placed.iter().map(|(p, _)| *p).collect();
+                    let expected: Vec<usize> = (1..=items.len()).collect();
+                    if placed.is_empty() {
                         Answer::Blank
+                    } else if positions != expected {
+                        // Each position 1..n exactly once; anything else is asked again.
+                        errors.add_numbered(
+                            format!("q-{}", q.id),
+                            "quiz.errors.order_invalid",
+                            "quiz.question_label",
+                            index + 1,
+                        );
+                        Answer::Ordering(Vec::new())
                     } else {
-                        placed.sort();
-                        Answer::Ordering(placed.into_iter().map(|(_, _, id)| id).collect())
+                        Answer::Ordering(placed.into_iter().map(|(_, id)| id).collect())
                     }
                 }
             };
-            if answer.is_blank() {
+            if answer.is_blank() && errors.for_field(&format!("q-{}", q.id)).is_none() {
                 errors.add_numbered(
                     format!("q-{}", q.id),
                     "quiz.errors.unanswered",
@@ -541,13 +563,17 @@ mod tests {
     fn ordering_items_are_never_shown_in_the_right_order() {
         for n in 2..8 {
             let items: Vec<usize> = (0..n).collect();
-            for id in ["q1", "q2", "thu-tu", "q-long-identifier"] {
-                let shown = shuffled(id, &items);
-                assert_ne!(shown, items, "{id} with {n} items");
+            let mut seen = std::collections::BTreeSet::new();
+            for _ in 0..50 {
+                let shown = shuffled(&items);
+                assert_ne!(shown, items, "{n} items");
                 let mut sorted = shown.clone();
                 sorted.sort();
                 assert_eq!(sorted, items, "a permutation");
-                assert_eq!(shown, shuffled(id, &items), "stable");
+                seen.insert(shown);
+            }
+            if n >= 3 {
+                assert!(seen.len() > 1, "the order is drawn anew, not fixed");
             }
         }
     }

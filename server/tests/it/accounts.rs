@@ -343,3 +343,25 @@ async fn repeated_wrong_logins_are_slowed_down(db: Db) {
     assert!(limited.body.contains("Bạn đã thử quá nhiều lần"));
 }
 on_both_databases!(repeated_wrong_logins_are_slowed_down);
+
+async fn password_change_attempts_are_limited(db: Db) {
+    let mut client = Client::new(db);
+    register_resident(&mut client, "0912345678").await;
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let reply = client
+            .post_form(
+                "/account/password",
+                &[
+                    ("current_password", "a wrong guess here"),
+                    ("new_password", "Trăng rằm tháng Tám sáng"),
+                    ("new_password_confirm", "Trăng rằm tháng Tám sáng"),
+                ],
+            )
+            .await;
+        statuses.push(reply.status);
+    }
+    assert_eq!(statuses[..5], [StatusCode::UNPROCESSABLE_ENTITY; 5]);
+    assert_eq!(statuses[5], StatusCode::TOO_MANY_REQUESTS);
+}
+on_both_databases!(password_change_attempts_are_limited);

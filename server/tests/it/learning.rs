@@ -293,3 +293,37 @@ async fn the_large_text_choice_is_remembered(db: Db) {
     assert!(!page.body.contains("text-large"));
 }
 on_both_databases!(the_large_text_choice_is_remembered);
+
+async fn an_ordering_answer_must_use_each_position_once(db: Db) {
+    let client = Client::new(db);
+    let mut hoa = learner(&client, "hoa@t.vn", Cohort::Resident, None).await;
+    // Every item put first: a tie the server must not resolve for the learner.
+    let reply = hoa
+        .post_form(
+            "/quiz/thu-nghiem",
+            &[
+                ("q-q1", "a"),
+                ("q-q2", "login"),
+                ("q-q2", "find"),
+                ("q-q3", "false"),
+                ("q-q4-login", "1"),
+                ("q-q4-find", "1"),
+                ("q-q4-submit", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.body.contains("Câu 4: Hãy đánh số mỗi bước một lần"),
+        "{}",
+        reply.body
+    );
+    let attempts = hoa
+        .state
+        .db
+        .attempts_of(account_id(&hoa).await)
+        .await
+        .unwrap();
+    assert!(attempts.is_empty(), "nothing recorded");
+}
+on_both_databases!(an_ordering_answer_must_use_each_position_once);

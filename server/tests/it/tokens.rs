@@ -138,3 +138,19 @@ async fn a_dead_session_cookie_is_cleared(db: Db) {
     assert!(browser.cookie(SESSION_COOKIE).is_none());
 }
 on_both_databases!(a_dead_session_cookie_is_cleared);
+
+async fn a_database_outage_does_not_sign_people_out(db: Db) {
+    let mut client = Client::new(db.clone());
+    register_resident(&mut client, "0912345678").await;
+    db.close().await;
+    let reply = client.get("/").await;
+    assert!(
+        !reply
+            .set_cookies()
+            .iter()
+            .any(|c| c.starts_with("hocso_session=") && c.contains("Max-Age=0")),
+        "the session cookie is kept while the database is down"
+    );
+    assert!(client.cookie(SESSION_COOKIE).is_some());
+}
+on_both_databases!(a_database_outage_does_not_sign_people_out);
