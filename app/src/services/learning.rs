@@ -88,6 +88,23 @@ async fn best_results(
         .collect())
 }
 
+/// A module's best percentage (if attempted) and whether any attempt passed.
+fn best_of(best: &HashMap<String, (u32, bool)>, module_id: &str) -> (Option<u32>, bool) {
+    match best.get(module_id) {
+        Some((percent, passed)) => (Some(*percent), *passed),
+        None => (None, false),
+    }
+}
+
+/// The position of a lesson in its module, or not found.
+fn lesson_index(module: &Module, lesson_id: &str) -> Result<usize, AppError> {
+    module
+        .lessons
+        .iter()
+        .position(|l| l.id == lesson_id)
+        .ok_or(AppError::NotFound)
+}
+
 pub async fn catalog(state: &AppState, user: &CurrentUser) -> Result<Vec<CatalogEntry>, AppError> {
     let locale = use_locale();
     let done = done_lessons(state, user).await?;
@@ -97,10 +114,7 @@ pub async fn catalog(state: &AppState, user: &CurrentUser) -> Result<Vec<Catalog
         .catalog_for(cohort_of(user), user.position_code.as_deref())
         .into_iter()
         .map(|(m, mandatory)| {
-            let (best_percent, passed) = match best.get(&m.id) {
-                Some((percent, passed)) => (Some(*percent), *passed),
-                None => (None, false),
-            };
+            let (best_percent, passed) = best_of(&best, &m.id);
             CatalogEntry {
                 id: m.id.clone(),
                 title: m.title.get(locale).to_owned(),
@@ -126,10 +140,7 @@ pub async fn module(
     let module = visible_module(&state.content, user, module_id)?;
     let done = done_lessons(state, user).await?;
     let best = best_results(state, user).await?;
-    let (best_percent, passed) = match best.get(&module.id) {
-        Some((p, passed)) => (Some(*p), *passed),
-        None => (None, false),
-    };
+    let (best_percent, passed) = best_of(&best, &module.id);
     Ok(ModuleView {
         id: module.id.clone(),
         title: module.title.get(locale).to_owned(),
@@ -153,11 +164,7 @@ pub async fn lesson(
 ) -> Result<LessonView, AppError> {
     let locale = use_locale();
     let module = visible_module(&state.content, user, module_id)?;
-    let index = module
-        .lessons
-        .iter()
-        .position(|l| l.id == lesson_id)
-        .ok_or(AppError::NotFound)?;
+    let index = lesson_index(module, lesson_id)?;
     let done = done_lessons(state, user).await?;
     let lesson = &module.lessons[index];
     Ok(LessonView {
@@ -183,11 +190,7 @@ pub async fn complete_lesson(
     lesson_id: &str,
 ) -> Result<String, AppError> {
     let module = visible_module(&state.content, user, module_id)?;
-    let index = module
-        .lessons
-        .iter()
-        .position(|l| l.id == lesson_id)
-        .ok_or(AppError::NotFound)?;
+    let index = lesson_index(module, lesson_id)?;
     let lesson = &module.lessons[index];
     state
         .db
