@@ -78,6 +78,26 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/practice")
+                        view=pages::practice::PracticeHome
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/practice/:procedure")
+                        view=pages::practice::ProcedurePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/practice/run/:run")
+                        view=pages::practice::RunPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/practice/run/:run/review")
+                        view=pages::practice::ReviewPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/people")
                         view=pages::people::People
                         ssr=SsrMode::Async

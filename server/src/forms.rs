@@ -23,7 +23,7 @@ use app::components::form::{FormErrors, FormOutcome};
 use app::components::home_path;
 use app::i18n::{Locale, LANG_COOKIE};
 use app::services::accounts::{self, LoginForm, PasswordForm, RegisterForm};
-use app::services::learning;
+use app::services::{learning, practice};
 use app::services::{AppState, Session};
 use app::shell;
 
@@ -98,6 +98,137 @@ pub async fn submit_quiz(
         Ok(attempt) => Redirect::to(&format!("/quiz/{module}/result/{attempt}")).into_response(),
         Err(errors) => rerender(&state, parts, errors, fields).await,
     }
+}
+
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StartForm {
+    scenario: String,
+    mode: String,
+}
+
+/// `POST /practice/{procedure}/start`: starts (or resumes) a run of a scenario.
+pub async fn start_run(
+    State(state): State<AppState>,
+    Path(procedure): Path<String>,
+    req: Request,
+) -> Response {
+    let (parts, form) = match read_form::<StartForm>(req).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(user) = learner(&parts) else {
+        return Redirect::to("/login").into_response();
+    };
+    match practice::start(&state, &user, &procedure, &form.scenario, &form.mode).await {
+        Ok(to) => Redirect::to(&to).into_response(),
+        Err(e) => app_error(&state, parts, e).await,
+    }
+}
+
+/// `POST /practice/run/{run}`: one step of a run (next, back, a hint, or the submission).
+pub async fn post_run_step(
+    State(state): State<AppState>,
+    Path(run): Path<String>,
+    req: Request,
+) -> Response {
+    let (parts, fields) = match read_form::<Vec<(String, String)>>(req).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(user) = learner(&parts) else {
+        return Redirect::to("/login").into_response();
+    };
+    let Ok(run) = run.parse::<i64>() else {
+        return app_error(&state, parts, AppError::NotFound).await;
+    };
+    match practice::post_step(&state, &user, run, &fields).await {
+        Err(e) => app_error(&state, parts, e).await,
+        Ok(Ok(to)) => Redirect::to(&to).into_response(),
+        Ok(Err(errors)) => {
+            // The page shows the step that was posted, with what was typed.
+            let step = fields
+                .iter()
+                .find(|(k, _)| k == "step")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            let parts = with_query(parts, &format!("step={}", urlencode(&step)));
+            rerender(&state, parts, errors, fields).await
+        }
+    }
+}
+
+/// `POST /practice/run/{run}/abandon`.
+pub async fn abandon_run(
+    State(state): State<AppState>,
+    Path(run): Path<String>,
+    req: Request,
+) -> Response {
+    run_control(state, run, req, false).await
+}
+
+/// `POST /practice/run/{run}/reset`: abandons the run and starts the scenario again, clean.
+pub async fn reset_run(
+    State(state): State<AppState>,
+    Path(run): Path<String>,
+    req: Request,
+) -> Response {
+    run_control(state, run, req, true).await
+}
+
+async fn run_control(state: AppState, run: String, req: Request, reset: bool) -> Response {
+    let (parts, _) = match read_form::<serde::de::IgnoredAny>(req).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(user) = learner(&parts) else {
+        return Redirect::to("/login").into_response();
+    };
+    let Ok(run) = run.parse::<i64>() else {
+        return app_error(&state, parts, AppError::NotFound).await;
+    };
+    let done = if reset {
+        practice::reset(&state, &user, run).await
+    } else {
+        practice::abandon(&state, &user, run).await
+    };
+    match done {
+        Ok(to) => Redirect::to(&to).into_response(),
+        Err(e) => app_error(&state, parts, e).await,
+    }
+}
+
+/// The page of the request's address with a general error, and the error's status.
+async fn app_error(state: &AppState, parts: Parts, err: AppError) -> Response {
+    let status = match err {
+        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        AppError::BadRequest => StatusCode::BAD_REQUEST,
+        AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let outcome = FormOutcome {
+        errors: FormErrors {
+            internal: err == AppError::Internal,
+            ..FormErrors::general(err.message_key())
+        },
+        values: Vec::new(),
+    };
+    render_page(state, parts, outcome, status).await
+}
+
+fn with_query(mut parts: Parts, query: &str) -> Parts {
+    let path = parts.uri.path().to_owned();
+    if let Ok(uri) = format!("{path}?{query}").parse() {
+        parts.uri = uri;
+    }
+    parts
+}
+
+fn urlencode(value: &str) -> String {
+    serde_urlencoded::to_string([("", value)])
+        .map(|s| s.trim_start_matches('=').to_owned())
+        .unwrap_or_default()
 }
 
 fn learner(parts: &Parts) -> Option<app::api::CurrentUser> {

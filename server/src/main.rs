@@ -140,10 +140,12 @@ fn content_check(dir: &std::path::Path) -> anyhow::Result<()> {
             let lessons: usize = catalog.modules.iter().map(|m| m.lessons.len()).sum();
             let questions: usize = catalog.modules.iter().map(|m| m.quiz.questions.len()).sum();
             println!(
-                "content OK: {} modules, {lessons} lessons, {questions} quiz questions, {} positions, {} competences ({} warnings)",
+                "content OK: {} modules, {lessons} lessons, {questions} quiz questions, {} positions, {} competences, {} procedures with {} scenarios ({} warnings)",
                 catalog.modules.len(),
                 catalog.positions.len(),
                 catalog.framework.competences.len(),
+                catalog.sandbox.procedures.len(),
+                catalog.sandbox.scenario_count(),
                 warnings.len()
             );
             Ok(())

@@ -5,6 +5,7 @@
 //! `server/tests`.
 
 pub mod learning;
+pub mod practice;
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;

@@ -57,3 +57,100 @@ pub fn PasswordInput(
         </div>
     }
 }
+
+/// A text-like field of a practice form. Without JavaScript it is a plain input whose problems
+/// the server reports after posting; once awake, it checks the value with the same domain rules
+/// the server uses, when the learner leaves the field (and again as they fix it). Exam runs pass
+/// no messages, so nothing is checked in the browser.
+#[island]
+pub fn CheckedInput(
+    field: crate::api::practice::FieldView,
+    error: Option<String>,
+    hint_text: Option<String>,
+    hint_button: Option<String>,
+    inputmode: String,
+    list: Option<String>,
+) -> impl IntoView {
+    use crate::domain::procedure::{check_field, Field, Values};
+    let rule = Field {
+        id: field.id.clone(),
+        kind: field.kind.clone(),
+        required: field.required,
+    };
+    let messages = field.messages.clone();
+    let (message, set_message) = signal(error);
+    let check = move |value: String| {
+        // A date in words is checked against its date, when that box is on the same screen.
+        let mut values = Values::new();
+        if let crate::domain::procedure::FieldKind::DateInWords { of } = &rule.kind {
+            use leptos::wasm_bindgen::JsCast;
+            let date = document()
+                .get_element_by_id(of)
+                .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlInputElement>().ok());
+            if let Some(input) = date {
+                values.insert(of.clone(), input.value());
+            }
+        }
+        let problem = check_field(&rule, &value, &values);
+        let text = problem.and_then(|p| {
+            messages
+                .iter()
+                .find(|(q, _)| *q == p)
+                .map(|(_, m)| m.clone())
+        });
+        set_message.set(text);
+    };
+    let check_on_input = check.clone();
+    let id = field.id.clone();
+    let help_id = format!("{id}-help");
+    let error_id = format!("{id}-error");
+    let has_help = field.help.is_some();
+    let described_by = move || {
+        let mut ids = Vec::new();
+        if has_help {
+            ids.push(help_id.clone());
+        }
+        if message.get().is_some() {
+            ids.push(error_id.clone());
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    };
+    let help_id = format!("{id}-help");
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field" class:field-error=move || message.get().is_some()>
+            <label for=id.clone()>{field.label}</label>
+            {field.help.map(|h| view! { <p class="hint" id=help_id>{h}</p> })}
+            {hint_text.map(|h| view! { <p class="hint hint-revealed">{h}</p> })}
+            <p class="error-message" id=error_id aria-live="polite" hidden=move || message.get().is_none()>
+                {move || message.get().unwrap_or_default()}
+            </p>
+            <input
+                id=id.clone()
+                name=id.clone()
+                type="text"
+                value=field.value
+                inputmode=inputmode
+                list=list
+                autocomplete="off"
+                aria-invalid=move || message.get().is_some().then_some("true")
+                aria-describedby=described_by
+                on:change=move |ev| check(event_target_value(&ev))
+                on:input=move |ev| {
+                    if message.get_untracked().is_some() {
+                        check_on_input(event_target_value(&ev))
+                    }
+                }
+            />
+            {hint_button
+                .map(|label| {
+                    let value = format!("hint:{id}");
+                    view! {
+                        <button type="submit" name="action" value=value class="button-link">
+                            {label}
+                        </button>
+                    }
+                })}
+        </div>
+    }
+}

@@ -22,7 +22,10 @@ pub fn Header() -> impl IntoView {
             ("/login", tr!("nav.login")),
             ("/register", tr!("nav.register")),
         ],
-        Some(Role::Learner) => vec![("/learn", tr!("nav.learn"))],
+        Some(Role::Learner) => vec![
+            ("/learn", tr!("nav.learn")),
+            ("/practice", tr!("nav.practice")),
+        ],
         Some(Role::UnitManager) => vec![("/unit", tr!("nav.unit"))],
         Some(Role::Organizer) => vec![("/people", tr!("nav.people"))],
         Some(Role::Admin) => vec![("/people", tr!("nav.people"))],

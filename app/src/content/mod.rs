@@ -4,6 +4,7 @@
 //! catalog when there is no error. Lessons are rendered to safe HTML once, at load.
 
 pub mod markdown;
+pub mod procedures;
 mod raw;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -229,6 +230,8 @@ pub struct Catalog {
     pub framework: Framework,
     pub positions: Vec<Position>,
     pub modules: Vec<Module>,
+    /// The practice sandbox's procedures and scenarios.
+    pub sandbox: procedures::Sandbox,
 }
 
 impl Catalog {
@@ -531,11 +534,13 @@ impl Checker {
             }
         }
         modules.extend(raw_modules.into_iter().map(|m| m.module));
+        let sandbox = self.load_sandbox(labels, &known, &competences);
         Catalog {
             dir: self.dir.clone(),
             framework,
             positions,
             modules,
+            sandbox,
         }
     }
 

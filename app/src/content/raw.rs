@@ -150,3 +150,133 @@ pub struct Item {
     pub id: Spanned<String>,
     pub text: Spanned<Text>,
 }
+
+// The practice sandbox: procedures/portal.toml, procedures/<id>/procedure.toml and
+// scenarios.toml.
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Portal {
+    pub authorities: Vec<Agency>,
+    pub deliveries: Vec<Agency>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agency {
+    pub id: Spanned<String>,
+    pub name: Spanned<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Procedure {
+    pub id: Spanned<String>,
+    pub version: u32,
+    pub code: Option<String>,
+    pub title: Spanned<Text>,
+    pub summary: Spanned<Text>,
+    pub cohorts: Spanned<Vec<Spanned<String>>>,
+    pub authority: Spanned<String>,
+    pub authority_options: Spanned<Vec<Spanned<String>>>,
+    pub delivery_options: Spanned<Vec<Spanned<String>>>,
+    pub login_field: Spanned<String>,
+    pub lesson: Spanned<String>,
+    pub time_limit: Spanned<Text>,
+    #[serde(default)]
+    pub legal_basis: Vec<String>,
+    #[serde(default)]
+    pub evidences: Vec<Evidence>,
+    pub exam_minutes: Spanned<u32>,
+    pub pass_mark: Option<Spanned<u32>>,
+    pub fee: Spanned<Fee>,
+    #[serde(default)]
+    pub documents: Vec<Document>,
+    pub sections: Spanned<Vec<Section>>,
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fee {
+    pub amount: u32,
+    pub free_within_days: Option<Spanned<u32>>,
+    pub from_field: Option<Spanned<String>>,
+    pub note: Option<Spanned<Text>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    pub id: Spanned<String>,
+    pub name: Spanned<Text>,
+    pub when: Option<Spanned<Text>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub id: Spanned<String>,
+    pub title: Spanned<Text>,
+    pub fields: Vec<FieldDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    pub id: Spanned<String>,
+    #[serde(rename = "type")]
+    pub kind: Spanned<String>,
+    pub label: Spanned<Text>,
+    pub help: Option<Spanned<Text>>,
+    pub required: Option<bool>,
+    pub lesson: Option<Spanned<String>>,
+    pub of: Option<Spanned<String>>,
+    #[serde(default)]
+    pub options: Vec<OptionDef>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionDef {
+    pub value: Spanned<String>,
+    pub label: Spanned<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    #[serde(rename = "type")]
+    pub kind: Spanned<String>,
+    pub id: Option<Spanned<String>>,
+    pub sex: Option<Spanned<String>>,
+    pub birth_date: Option<Spanned<String>>,
+    pub earlier: Option<Spanned<String>>,
+    pub later: Option<Spanned<String>>,
+    pub years: Option<u8>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenarios {
+    pub scenarios: Vec<Scenario>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub id: Spanned<String>,
+    pub difficulty: Spanned<u8>,
+    pub title: Spanned<Text>,
+    pub brief: Spanned<Text>,
+    pub filing_date: Spanned<String>,
+    pub delivery: Spanned<String>,
+    pub documents: Spanned<Vec<Spanned<String>>>,
+    pub fee: Option<Spanned<u32>>,
+    pub authority: Option<Spanned<String>>,
+    pub traps: Spanned<Vec<Spanned<crate::domain::procedure::Trap>>>,
+    pub values: Spanned<std::collections::BTreeMap<String, Spanned<String>>>,
+}

@@ -562,6 +562,29 @@ impl Trap {
     }
 }
 
+/// Reads an amount of money as people type it: "8000", "8.000", "8,000 đ", "8.000 đồng".
+/// Returns None when it is not a whole number of đồng.
+pub fn parse_money(input: &str) -> Option<u32> {
+    let lowered = input.trim().to_lowercase();
+    let number = lowered
+        .trim_end_matches("đồng")
+        .trim_end_matches("vnđ")
+        .trim_end_matches("vnd")
+        .trim_end_matches('đ')
+        .trim();
+    if number.is_empty() {
+        return None;
+    }
+    let digits: String = number
+        .chars()
+        .filter(|c| !matches!(c, '.' | ',' | ' ' | '\u{a0}'))
+        .collect();
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 /// The fee of a procedure that is free within `free_days` of an event (e.g. birth registration
 /// within 60 days of the birth), and `late_fee` after.
 pub fn fee_free_within(event: Date, filed: Date, free_days: u32, late_fee: u32) -> u32 {
@@ -804,6 +827,23 @@ mod tests {
             fee_free_within(born, Date::new(2025, 5, 15).unwrap(), 60, 8000),
             8000
         );
+    }
+
+    #[test]
+    fn money_as_people_type_it() {
+        for (typed, amount) in [
+            ("0", 0),
+            ("8000", 8000),
+            ("8.000", 8000),
+            ("8,000 đ", 8000),
+            ("10.000 đồng", 10000),
+            (" 200 000 VNĐ ", 200_000),
+        ] {
+            assert_eq!(parse_money(typed), Some(amount), "{typed}");
+        }
+        for typed in ["", "mười nghìn", "8.5k", "-8000", "đồng"] {
+            assert_eq!(parse_money(typed), None, "{typed}");
+        }
     }
 
     #[test]

@@ -173,6 +173,10 @@ fn canonical_words(input: &str) -> String {
     let mut out: Vec<&str> = Vec::with_capacity(words.len());
     for (i, w) in words.iter().enumerate() {
         let after_tens = i > 0 && matches!(words[i - 1], "mươi" | "mười");
+        // "Ngày mùng một", "ngày mồng năm": the day's "mùng" is optional.
+        if matches!(*w, "mùng" | "mồng") && i > 0 && words[i - 1] == "ngày" {
+            continue;
+        }
         let word = match *w {
             "ngàn" => "nghìn",
             "linh" => "lẻ",
@@ -350,6 +354,13 @@ mod tests {
         assert!(d.matches_words("ngày mười lăm, tháng ba, năm hai ngàn không trăm hai mươi lăm"));
         assert!(d.matches_words("Ngày mười lăm tháng ba năm hai nghìn không trăm hai mươi năm"));
         assert!(!d.matches_words("Ngày mười sáu tháng ba năm hai nghìn không trăm hai mươi lăm"));
+        let first = Date::new(2025, 11, 1).unwrap();
+        assert!(first
+            .matches_words("Ngày mùng một tháng mười một năm hai nghìn không trăm hai mươi lăm"));
+        assert!(first
+            .matches_words("Ngày mồng một tháng mười một năm hai nghìn không trăm hai mươi lăm"));
+        assert!(!first
+            .matches_words("Ngày mùng hai tháng mười một năm hai nghìn không trăm hai mươi lăm"));
         let d = Date::new(2024, 1, 21).unwrap();
         assert!(
             d.matches_words("Ngày hai mươi một tháng giêng năm hai nghìn không trăm hai mươi tư")

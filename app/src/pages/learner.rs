@@ -15,7 +15,7 @@ use crate::components::form::{use_form_outcome, ErrorSummary};
 use crate::domain::{Cohort, Role};
 use crate::tr;
 
-fn param(name: &str) -> String {
+pub(super) fn param(name: &str) -> String {
     use_params_map()
         .read_untracked()
         .get(name)
@@ -23,7 +23,7 @@ fn param(name: &str) -> String {
 }
 
 /// The page shown when a learner view cannot be built.
-fn error_view(err: AppError) -> AnyView {
+pub(super) fn error_view(err: AppError) -> AnyView {
     let status = match err {
         AppError::NotFound => 404,
         AppError::Forbidden => 403,

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod learner;
 pub mod people;
+pub mod practice;
 
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod learning;
+pub mod practice;
 
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;

@@ -6,9 +6,11 @@
 
 mod accounts;
 mod learning;
+mod practice;
 
 pub use accounts::{AccountRow, AccountSummary, NewAccount};
 pub use learning::{AttemptRow, BestResult, NewAttempt};
+pub use practice::{NewRun, RunResult, RunRow};
 
 use std::str::FromStr;
 use std::sync::Once;

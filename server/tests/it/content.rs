@@ -109,6 +109,8 @@ fn line_of(text: &str, needle: &str) -> usize {
 const MODULE: &str = "modules/thu-nghiem/module.toml";
 const LESSON: &str = "modules/thu-nghiem/bai-mot.vi.md";
 const QUIZ: &str = "modules/thu-nghiem/quiz.toml";
+const PROCEDURE: &str = "procedures/khai-sinh-thu/procedure.toml";
+const SCENARIOS: &str = "procedures/khai-sinh-thu/scenarios.toml";
 
 fn cases() -> Vec<Broken> {
     vec![
@@ -312,6 +314,106 @@ fn cases() -> Vec<Broken> {
             message: "unknown module \"khong-ton-tai\"",
         },
         Broken {
+            what: "a scenario whose right answers break its own rules",
+            file: SCENARIOS,
+            edit: |t| t.replacen("declarant-id = \"001091004512\"", "declarant-id = \"001191004512\"", 1),
+            at: "declarant-id = \"001191004512\"",
+            reported_in: None,
+            message: "its own right answers fail: the value of \"declarant-id\" breaks a rule (IdSexMismatch)",
+        },
+        Broken {
+            what: "a trap no rule would catch",
+            file: SCENARIOS,
+            edit: |t| {
+                t.replacen(
+                    "{ kind = \"ethnicity_viet_nam\", field = \"child-ethnicity\" },",
+                    "{ kind = \"hometown_confusion\", field = \"note\", ancestral = \"Nam Định\" },",
+                    1,
+                )
+            },
+            at: "field = \"note\"",
+            reported_in: None,
+            message: "no rule catches this trap",
+        },
+        Broken {
+            what: "a trap that changes nothing",
+            file: SCENARIOS,
+            edit: |t| t.replacen("{ kind = \"wrong_fee\", fee = 0 }", "{ kind = \"wrong_fee\", fee = 8000 }", 1),
+            at: "fee = 8000",
+            reported_in: None,
+            message: "this trap changes nothing",
+        },
+        Broken {
+            what: "a required field without a value",
+            file: SCENARIOS,
+            edit: |t| t.replacen("child-hometown = \"Hà Nội\"\n", "", 1),
+            at: "[scenarios.values]",
+            reported_in: None,
+            message: "gives no value for the required field \"child-hometown\"",
+        },
+        Broken {
+            what: "a scenario without traps",
+            file: SCENARIOS,
+            edit: |t| {
+                t.replacen(
+                    "traps = [\n  { kind = \"ethnicity_viet_nam\", field = \"child-ethnicity\" },\n  { kind = \"date_in_words_left_out\", field = \"child-birth-date-words\" },\n]",
+                    "traps = []",
+                    1,
+                )
+            },
+            at: "traps = []",
+            reported_in: None,
+            message: "set at least one trap",
+        },
+        Broken {
+            what: "an unknown document in a scenario",
+            file: SCENARIOS,
+            edit: |t| t.replacen("documents = [\"giay-chung-sinh\"]", "documents = [\"giay-khong-co\"]", 1),
+            at: "giay-khong-co",
+            reported_in: None,
+            message: "unknown document \"giay-khong-co\"",
+        },
+        Broken {
+            what: "a rule naming an unknown field",
+            file: PROCEDURE,
+            edit: |t| t.replace("later = \"child-birth-date\"", "later = \"ngay-khong-co\""),
+            at: "ngay-khong-co",
+            reported_in: None,
+            message: "unknown field \"ngay-khong-co\"",
+        },
+        Broken {
+            what: "an unknown field type",
+            file: PROCEDURE,
+            edit: |t| t.replacen("type = \"address\"", "type = \"postcode\"", 1),
+            at: "postcode",
+            reported_in: None,
+            message: "unknown field type \"postcode\"",
+        },
+        Broken {
+            what: "an agency not in portal.toml",
+            file: PROCEDURE,
+            edit: |t| t.replace("[\"ubnd-xa\", \"ubnd-huyen\"]", "[\"ubnd-xa\", \"so-khong-co\"]"),
+            at: "so-khong-co",
+            reported_in: None,
+            message: "unknown agencies \"so-khong-co\"",
+        },
+        Broken {
+            what: "a procedure linking an unknown lesson",
+            file: PROCEDURE,
+            edit: |t| t.replace("lesson = \"thu-nghiem/bai-mot\"", "lesson = \"thu-nghiem/bai-ba\""),
+            at: "bai-ba",
+            reported_in: None,
+            message: "unknown lesson \"thu-nghiem/bai-ba\"",
+        },
+        Broken {
+            what: "a section named like a portal step",
+            file: PROCEDURE,
+            edit: |t| t.replace("id = \"tre\"", "id = \"le-phi\""),
+            at: "id = \"le-phi\"",
+            reported_in: None,
+            message: "names a step of the portal",
+        },
+        Broken {
             what: "a framework level out of range",
             file: "framework.toml",
             edit: |t| t.replace("level = 8\nband", "level = 9\nband"),
@@ -440,6 +542,65 @@ fn the_shipped_curriculum_passes_the_check_and_is_complete() {
     for cohort in [Cohort::Official, Cohort::Volunteer, Cohort::Resident] {
         let list = catalog.catalog_for(cohort, None);
         assert!(list.len() >= 4, "{cohort:?} sees {} modules", list.len());
+    }
+    // The practice sandbox: 12 procedures or more, 3 scenarios each at graded difficulty, every
+    // trap kind of the common-mistake list used somewhere.
+    let sandbox = &catalog.sandbox;
+    assert!(
+        sandbox.procedures.len() >= 12,
+        "{} procedures",
+        sandbox.procedures.len()
+    );
+    let mut kinds = std::collections::BTreeSet::new();
+    for p in &sandbox.procedures {
+        assert!(
+            p.scenarios.len() >= 3,
+            "{}: {} scenarios",
+            p.id,
+            p.scenarios.len()
+        );
+        let levels: std::collections::BTreeSet<u8> =
+            p.scenarios.iter().map(|s| s.difficulty).collect();
+        assert!(
+            levels.len() >= 2,
+            "{}: scenarios all of one difficulty",
+            p.id
+        );
+        assert!(p.title.en.is_some(), "{} has no English title", p.id);
+        for s in &p.scenarios {
+            assert!(
+                s.brief_html.en.is_some(),
+                "{}/{} has no English brief",
+                p.id,
+                s.id
+            );
+            for t in &s.traps {
+                kinds.insert(
+                    format!("{t:?}")
+                        .split([' ', '{'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned(),
+                );
+            }
+        }
+    }
+    assert_eq!(kinds.len(), 7, "every trap kind is used");
+    for needed in [
+        "dang-ky-khai-sinh",
+        "lien-thong-khai-sinh",
+        "dang-ky-khai-tu",
+        "xac-nhan-tinh-trang-hon-nhan",
+        "chung-thuc-ban-sao",
+        "dang-ky-thuong-tru",
+        "dang-ky-tam-tru",
+        "ly-lich-tu-phap-so-1",
+        "ly-lich-tu-phap-so-2",
+        "dang-ky-ket-hon",
+        "dang-ky-ho-kinh-doanh",
+        "tra-cuu-ma-so-thue",
+    ] {
+        assert!(sandbox.procedure(needed).is_some(), "{needed} is missing");
     }
     // Every position's mandatory modules are open to that position's cohort.
     for p in &catalog.positions {

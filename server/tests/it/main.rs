@@ -8,6 +8,7 @@ mod accounts;
 mod content;
 mod learning;
 mod pages;
+mod practice;
 mod startup;
 mod storage;
 mod tokens;
