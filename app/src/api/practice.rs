@@ -209,6 +209,8 @@ pub struct ReviewView {
     pub hints_used: u32,
     pub fields_right: usize,
     pub fields_total: usize,
+    /// How the score was reached, one line per part: (what, outcome).
+    pub breakdown: Vec<(String, String)>,
     pub mistakes: Vec<MistakeView>,
     pub traps: Vec<TrapView>,
 }

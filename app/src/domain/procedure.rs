@@ -1001,7 +1001,103 @@ mod tests {
         assert!(!unchecked.is_caught_by(&score(&unchecked.fall_into(&right))));
     }
 
+    fn person_rule() -> (Vec<Field>, Vec<CrossRule>) {
+        let f = |id: &str, kind: FieldKind| Field {
+            id: id.into(),
+            kind,
+            required: true,
+        };
+        (
+            vec![
+                f("id", FieldKind::CitizenId),
+                f("sex", FieldKind::Sex),
+                f("born", FieldKind::Date),
+            ],
+            vec![CrossRule::IdMatchesPerson {
+                id: "id".into(),
+                sex: "sex".into(),
+                birth_date: "born".into(),
+            }],
+        )
+    }
+
+    fn person(id: String, female: bool, born: Date) -> Values {
+        [
+            ("id".to_owned(), id),
+            (
+                "sex".to_owned(),
+                if female { "nu" } else { "nam" }.to_owned(),
+            ),
+            (
+                "born".to_owned(),
+                format!("{:02}/{:02}/{}", born.day, born.month, born.year),
+            ),
+        ]
+        .into_iter()
+        .collect()
+    }
+
+    /// Syllables with the tone on an oa/oe/uy diphthong, in the traditional placement.
+    const SYLLABLES: [&str; 12] = [
+        "Hòa", "Thúy", "Khỏe", "Hoàng", "Thủy", "Xòe", "Lan", "Nguyễn", "Đức", "Ngọc", "Tuấn",
+        "Thị",
+    ];
+
     proptest! {
+        #[test]
+        fn the_id_rule_agrees_with_sex_and_birth_year(
+            province in prop::sample::select(vec![1u16, 27, 36, 79, 96]),
+            female in any::<bool>(),
+            year in 1930u16..2025,
+            month in 1u8..=12,
+            day in 1u8..=28,
+            serial in 0u32..1_000_000,
+            other_year in 1930u16..2025,
+        ) {
+            let (fields, rules) = person_rule();
+            let born = Date::new(year, month, day).unwrap();
+            let code = |female: bool, year: u16| (year / 100 - 19) * 2 + u16::from(female);
+            let id = |female: bool, year: u16| {
+                format!("{province:03}{}{:02}{serial:06}", code(female, year), year % 100)
+            };
+            let filed = Date::new(2025, 12, 1).unwrap();
+            let right = person(id(female, year), female, born);
+            prop_assert!(validate(&fields, &rules, &right, filed).is_empty());
+            // The same ID for the other sex, or another birth year, is refused with the reason.
+            let wrong_sex = person(id(!female, year), female, born);
+            prop_assert_eq!(
+                validate(&fields, &rules, &wrong_sex, filed).first().map(|p| p.problem),
+                Some(Problem::IdSexMismatch)
+            );
+            let wrong_year = person(id(female, other_year), female, born);
+            let found = validate(&fields, &rules, &wrong_year, filed).first().map(|p| p.problem);
+            // (A digit for the right sex but another century is a birth-year mismatch too.)
+            let expected = (other_year != year).then_some(Problem::IdBirthYearMismatch);
+            prop_assert_eq!(found, expected);
+        }
+
+        #[test]
+        fn names_compare_after_nfc_and_either_tone_placement(
+            words in prop::collection::vec(prop::sample::select(SYLLABLES.to_vec()), 2..5),
+        ) {
+            use unicode_normalization::UnicodeNormalization;
+            let name = words.join(" ");
+            let field = Field { id: "name".into(), kind: FieldKind::FullName, required: true };
+            let decomposed: String = name.nfd().collect();
+            let new_style = name
+                .replace("òa", "oà")
+                .replace("úy", "uý")
+                .replace("ỏe", "oẻ")
+                .replace("ủy", "uỷ")
+                .replace("òe", "oè");
+            for variant in [&name, &decomposed, &new_style, &format!("  {}  ", name.to_lowercase())] {
+                prop_assert_eq!(check_field(&field, variant, &Values::new()), None, "{}", variant);
+                prop_assert!(same_value(&FieldKind::FullName, variant, &name), "{} vs {}", variant, name);
+            }
+            let longer = format!("{} An", name);
+            prop_assert!(!same_value(&FieldKind::FullName, &longer, &name));
+        }
+
         #[test]
         fn breaking_one_field_never_raises_the_score(index in 0usize..12, junk in "[0-9a-z ]{0,12}") {
             let base = run(right_values(), choices());

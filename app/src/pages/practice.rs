@@ -633,6 +633,13 @@ pub fn ReviewPage() -> impl IntoView {
                                     " · " {tr!("practice.review.fields", right = r.fields_right, total = r.fields_total)}
                                 </p>
                             </div>
+                            <h2>{tr!("practice.review.breakdown_heading")}</h2>
+                            <dl class="summary-list" id="breakdown">
+                                {r.breakdown
+                                    .into_iter()
+                                    .map(|(what, outcome)| view! { <div><dt>{what}</dt><dd>{outcome}</dd></div> })
+                                    .collect_view()}
+                            </dl>
                             <h2>{tr!("practice.review.traps_heading")}</h2>
                             <ul class="traps" id="traps">
                                 {r.traps

@@ -1083,6 +1083,7 @@ pub async fn review(
         .iter()
         .any(|f| matches!(f, Finding::RuleBroken(_)));
     let submitted = row.submitted_at.unwrap_or(row.started_at);
+    let breakdown = breakdown(s, &score, fields_right, fields_total, locale);
     Ok(ReviewView {
         id: row.id,
         procedure_id: p.id.clone(),
@@ -1108,6 +1109,7 @@ pub async fn review(
         hints_used: row.hints_used.clamp(0, i64::from(u32::MAX)) as u32,
         fields_right,
         fields_total,
+        breakdown,
         mistakes,
         traps: s
             .traps
@@ -1118,6 +1120,108 @@ pub async fn review(
             })
             .collect(),
     })
+}
+
+/// The score, part by part, as the review explains it.
+fn breakdown(
+    s: &Scenario,
+    score: &RunScore,
+    fields_right: usize,
+    fields_total: usize,
+    locale: Locale,
+) -> Vec<(String, String)> {
+    let marking = crate::domain::procedure::Marking::default();
+    let count = |test: &dyn Fn(&Finding) -> bool| score.findings.iter().filter(|f| test(f)).count();
+    let right_or_wrong = |wrong: usize| {
+        tr_in!(
+            locale,
+            if wrong > 0 {
+                "practice.score.wrong"
+            } else {
+                "practice.score.right"
+            }
+        )
+    };
+    let line = |key: &str, pairs: &[(&str, usize)]| {
+        let mut text = tr_in!(locale, key);
+        for (name, value) in pairs {
+            text = text.replace(&format!("%{{{name}}}"), &value.to_string());
+        }
+        text
+    };
+    let points = marking.field_points as usize;
+    let missing = count(&|f| matches!(f, Finding::DocumentMissing(_)));
+    let needed = s.expected.documents.len();
+    let mut lines = vec![
+        (
+            tr_in!(locale, "practice.score.fields"),
+            line(
+                "practice.score.fields_value",
+                &[
+                    ("right", fields_right),
+                    ("total", fields_total),
+                    ("points", fields_right * points),
+                    ("max", fields_total * points),
+                ],
+            ),
+        ),
+        (
+            tr_in!(locale, "practice.find.authority"),
+            right_or_wrong(count(&|f| matches!(f, Finding::WrongAuthority { .. }))),
+        ),
+        (
+            tr_in!(locale, "practice.step.delivery"),
+            right_or_wrong(count(&|f| matches!(f, Finding::WrongDelivery { .. }))),
+        ),
+        (
+            tr_in!(locale, "practice.step.fee"),
+            right_or_wrong(count(&|f| matches!(f, Finding::WrongFee { .. }))),
+        ),
+        (
+            tr_in!(locale, "practice.step.documents"),
+            line(
+                "practice.score.documents_value",
+                &[
+                    ("attached", needed.saturating_sub(missing)),
+                    ("needed", needed),
+                    (
+                        "extra",
+                        count(&|f| matches!(f, Finding::DocumentNotNeeded(_))),
+                    ),
+                ],
+            ),
+        ),
+    ];
+    for finding in &score.findings {
+        match finding {
+            Finding::HintsUsed(n) => lines.push((
+                tr_in!(locale, "practice.score.hints"),
+                line(
+                    "practice.score.minus",
+                    &[("points", (n * marking.hint_penalty) as usize)],
+                ),
+            )),
+            Finding::OverTime { seconds, limit } => {
+                let minutes = seconds.saturating_sub(*limit).div_ceil(60) as usize;
+                lines.push((
+                    tr_in!(locale, "practice.score.over_time"),
+                    line(
+                        "practice.score.over_time_value",
+                        &[("minutes", minutes), ("points", minutes)],
+                    ),
+                ));
+            }
+            _ => {}
+        }
+    }
+    let broken = count(&|f| matches!(f, Finding::RuleBroken(_)));
+    if broken > 0 {
+        lines.push((
+            tr_in!(locale, "practice.score.rules"),
+            line("practice.score.rules_value", &[("count", broken)]),
+        ));
+    }
+    lines
 }
 
 fn row_value(row: &RunRow, field: &str) -> String {

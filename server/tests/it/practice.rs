@@ -219,6 +219,12 @@ async fn a_guided_run_checks_each_screen_and_counts_hints(db: Db) {
     assert!(review.body.contains("25/26 điểm (96%)"), "{}", review.body);
     assert!(review.body.contains("Đạt"));
     assert!(review.body.contains("Không có lỗi nào"));
+    assert!(
+        review.body.contains("Đúng 11/11 ô: 22/22 điểm"),
+        "{}",
+        review.body
+    );
+    assert!(review.body.contains("Gợi ý đã xem</dt><dd>Trừ 1 điểm"));
     assert!(review.body.contains("Đã tránh:"));
 
     let stored = lan.state.db.run(run_id(&run)).await.unwrap().unwrap();
@@ -320,6 +326,11 @@ async fn an_exam_run_is_scored_on_the_server_and_explains_the_traps(db: Db) {
     let body = &review.body;
     assert!(body.contains("bị trả lại để bổ sung"), "{body}");
     assert!(body.contains("Chưa đạt"));
+    assert!(
+        body.contains("Đủ 1/1 giấy tờ cần có (mỗi giấy 1 điểm); 1 giấy tờ thừa"),
+        "{body}"
+    );
+    assert!(body.contains("Vi phạm quy tắc"));
     // Every trap the case set, fallen into and named.
     for trap in [
         "Nộp sai mức lệ phí vì tin lời đồn.",
