@@ -12,6 +12,7 @@ CREATE TABLE practice_runs (
     step               TEXT NOT NULL,          -- the step the learner is on
     inputs             TEXT NOT NULL,          -- JSON: every step's inputs so far
     hints_used         BIGINT NOT NULL DEFAULT 0,
+    revision           BIGINT NOT NULL DEFAULT 0,  -- bumped by every save: concurrent saves lose, not overwrite
     started_at         BIGINT NOT NULL,
     updated_at         BIGINT NOT NULL,
     submitted_at       BIGINT,

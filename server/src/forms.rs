@@ -142,7 +142,12 @@ pub async fn post_run_step(
     let Ok(run) = run.parse::<i64>() else {
         return app_error(&state, parts, AppError::NotFound).await;
     };
-    match practice::post_step(&state, &user, run, &fields).await {
+    let locale = parts
+        .extensions
+        .get::<Locale>()
+        .copied()
+        .unwrap_or_default();
+    match practice::post_step(&state, &user, run, &fields, locale).await {
         Err(e) => app_error(&state, parts, e).await,
         Ok(Ok(to)) => Redirect::to(&to).into_response(),
         Ok(Err(errors)) => {

@@ -74,10 +74,13 @@ pub struct ProcedureView {
     pub title: String,
     pub summary: String,
     pub code: Option<String>,
-    pub authority: String,
+    /// Hidden (None) while the learner has an unfinished exam run of this procedure.
+    pub authority: Option<String>,
     pub time_limit: String,
     pub legal_basis: Vec<String>,
     pub fee_note: Option<String>,
+    /// The learner has an unfinished exam run of this procedure.
+    pub in_exam: bool,
     pub exam_minutes: u32,
     pub pass_mark: u32,
     /// The lesson that teaches it: (address, title).
@@ -165,6 +168,9 @@ pub struct RunView {
     pub hints_used: u32,
     /// The run was submitted or abandoned: the page links to the review instead.
     pub finished: bool,
+    pub submitted: bool,
+    /// The procedure changed since the run began: it can only be started again.
+    pub outdated: bool,
 }
 
 /// One mistake in a submitted run, explained.

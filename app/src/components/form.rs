@@ -16,6 +16,8 @@ pub struct FieldError {
     /// Which of many like fields this is, for the error summary: a catalog key taking
     /// `%{number}` ("Question %{number}") and the number.
     pub label: Option<(&'static str, usize)>,
+    /// Or the field's own name, already translated (fields that content defines).
+    pub name: Option<String>,
 }
 
 /// Every problem found in a posted form.
@@ -32,6 +34,17 @@ impl FormErrors {
             field: field.into(),
             key,
             label: None,
+            name: None,
+        });
+    }
+
+    /// Like [`FormErrors::add`], naming the field in the summary by its translated label.
+    pub fn add_named(&mut self, field: impl Into<String>, key: &'static str, name: String) {
+        self.errors.push(FieldError {
+            field: field.into(),
+            key,
+            label: None,
+            name: Some(name),
         });
     }
 
@@ -47,6 +60,7 @@ impl FormErrors {
             field: field.into(),
             key,
             label: Some((label, number)),
+            name: None,
         });
     }
 
@@ -109,11 +123,12 @@ pub fn ErrorSummary() -> impl IntoView {
                     {errors
                         .into_iter()
                         .map(|e| {
-                            let text = match e.label {
-                                Some((label, number)) => {
+                            let text = match (e.label, e.name) {
+                                (Some((label, number)), _) => {
                                     format!("{}: {}", tr!(label, number = number), tr!(e.key))
                                 }
-                                None => tr!(e.key),
+                                (None, Some(name)) => format!("{name}: {}", tr!(e.key)),
+                                (None, None) => tr!(e.key),
                             };
                             if e.field.is_empty() {
                                 view! { <li>{text}</li> }.into_any()

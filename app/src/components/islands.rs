@@ -105,10 +105,15 @@ pub fn CheckedInput(
     let help_id = format!("{id}-help");
     let error_id = format!("{id}-error");
     let has_help = field.help.is_some();
+    let has_hint = hint_text.is_some();
+    let hinted_id = format!("{id}-hinted");
     let described_by = move || {
         let mut ids = Vec::new();
         if has_help {
             ids.push(help_id.clone());
+        }
+        if has_hint {
+            ids.push(hinted_id.clone());
         }
         if message.get().is_some() {
             ids.push(error_id.clone());
@@ -121,10 +126,15 @@ pub fn CheckedInput(
         <div class="field" class:field-error=move || message.get().is_some()>
             <label for=id.clone()>{field.label}</label>
             {field.help.map(|h| view! { <p class="hint" id=help_id>{h}</p> })}
-            {hint_text.map(|h| view! { <p class="hint hint-revealed">{h}</p> })}
-            <p class="error-message" id=error_id aria-live="polite" hidden=move || message.get().is_none()>
-                {move || message.get().unwrap_or_default()}
-            </p>
+            {hint_text.map(|h| view! { <p class="hint hint-revealed" id=format!("{id}-hinted")>{h}</p> })}
+            // The live region stays in the page, so a message appearing in it is announced.
+            <div aria-live="polite">
+                {move || {
+                    message
+                        .get()
+                        .map(|m| view! { <p class="error-message" id=error_id.clone()>{m}</p> })
+                }}
+            </div>
             <input
                 id=id.clone()
                 name=id.clone()
@@ -133,6 +143,7 @@ pub fn CheckedInput(
                 inputmode=inputmode
                 list=list
                 autocomplete="off"
+                required=field.required
                 aria-invalid=move || message.get().is_some().then_some("true")
                 aria-describedby=described_by
                 on:change=move |ev| check(event_target_value(&ev))

@@ -421,6 +421,48 @@ impl Checker {
         cohort
     }
 
+    /// The id of something kept in its own folder: a valid id, equal to the folder's name.
+    fn folder_id(
+        &mut self,
+        src: &Source,
+        id: &Spanned<String>,
+        folder: &str,
+        what: &str,
+    ) -> String {
+        let line = src.line(id);
+        if id.get_ref() != folder {
+            self.error(
+                &src.file,
+                line,
+                format!("the {what} id must equal its folder name {folder:?}"),
+            );
+        }
+        if !valid_id(id.get_ref()) {
+            self.error(&src.file, line, "ids are lower-case words joined by '-'");
+        }
+        id.get_ref().clone()
+    }
+
+    /// The cohorts something is for: at least one, each known.
+    fn cohorts(
+        &mut self,
+        src: &Source,
+        list: &Spanned<Vec<Spanned<String>>>,
+        what: &str,
+    ) -> Vec<Cohort> {
+        if list.get_ref().is_empty() {
+            self.error(
+                &src.file,
+                src.line(list),
+                format!("list at least one cohort the {what} is for"),
+            );
+        }
+        list.get_ref()
+            .iter()
+            .filter_map(|c| self.cohort(src, c))
+            .collect()
+    }
+
     fn evidences(
         &mut self,
         src: &Source,
@@ -725,34 +767,8 @@ impl Checker {
             line_offset: 0,
         };
         let raw: raw::Module = self.parse(&src)?;
-        let id = raw.id.get_ref().clone();
-        if id != folder {
-            self.error(
-                &file,
-                src.line(&raw.id),
-                format!("the module id must equal its folder name {folder:?}"),
-            );
-        }
-        if !valid_id(&id) {
-            self.error(
-                &file,
-                src.line(&raw.id),
-                "ids are lower-case words joined by '-'",
-            );
-        }
-        let cohorts: Vec<Cohort> = raw
-            .cohorts
-            .get_ref()
-            .iter()
-            .filter_map(|c| self.cohort(&src, c))
-            .collect();
-        if raw.cohorts.get_ref().is_empty() {
-            self.error(
-                &file,
-                src.line(&raw.cohorts),
-                "list at least one cohort the module is for",
-            );
-        }
+        let id = self.folder_id(&src, &raw.id, folder, "module");
+        let cohorts = self.cohorts(&src, &raw.cohorts, "module");
         let mut mandatory_for = Vec::new();
         for c in &raw.mandatory_for {
             if let Some(cohort) = self.cohort(&src, c) {

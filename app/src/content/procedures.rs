@@ -107,6 +107,19 @@ pub const STEP_DOCUMENTS: &str = "giay-to";
 pub const STEP_DELIVERY: &str = "nhan-ket-qua";
 pub const STEP_FEE: &str = "le-phi";
 pub const STEP_CONFIRM: &str = "xac-nhan";
+/// Names the run page itself uses: a field may not take them.
+const RESERVED_FIELDS: [&str; 10] = [
+    "step",
+    "action",
+    "login",
+    "procedure",
+    "authority",
+    "documents",
+    "delivery",
+    "fee",
+    "timer",
+    "ethnic-groups",
+];
 const RESERVED_STEPS: [&str; 6] = [
     STEP_LOGIN,
     STEP_FIND,
@@ -361,34 +374,8 @@ impl Checker {
             line_offset: 0,
         };
         let raw: raw::Procedure = self.parse(&src)?;
-        let id = raw.id.get_ref().clone();
-        if id != folder {
-            self.error(
-                &file,
-                src.line(&raw.id),
-                format!("the procedure id must equal its folder name {folder:?}"),
-            );
-        }
-        if !valid_id(&id) {
-            self.error(
-                &file,
-                src.line(&raw.id),
-                "ids are lower-case words joined by '-'",
-            );
-        }
-        let cohorts: Vec<Cohort> = raw
-            .cohorts
-            .get_ref()
-            .iter()
-            .filter_map(|c| self.cohort(&src, c))
-            .collect();
-        if raw.cohorts.get_ref().is_empty() {
-            self.error(
-                &file,
-                src.line(&raw.cohorts),
-                "list at least one cohort the procedure is for",
-            );
-        }
+        let id = self.folder_id(&src, &raw.id, folder, "procedure");
+        let cohorts = self.cohorts(&src, &raw.cohorts, "procedure");
         let title = self.text(&src, &raw.title, "the procedure's title");
         let summary = self.text(&src, &raw.summary, "the procedure's summary");
         let time_limit = self.text(&src, &raw.time_limit, "the legal time limit");
@@ -506,6 +493,16 @@ impl Checker {
                 let fline = src.line(&def.id);
                 if !valid_id(&fid) {
                     self.error(&file, fline, "ids are lower-case words joined by '-'");
+                }
+                let clashes_with_document = fid
+                    .strip_prefix("doc-")
+                    .is_some_and(|d| documents.iter().any(|x: &Document| x.id == d));
+                if RESERVED_FIELDS.contains(&fid.as_str()) || clashes_with_document {
+                    self.error(
+                        &file,
+                        fline,
+                        format!("{fid:?} is a name the run page uses: choose another field id"),
+                    );
                 }
                 if field_ids.insert(fid.clone(), fline).is_some() {
                     self.error(&file, fline, format!("duplicate field id {fid:?}"));
@@ -792,6 +789,19 @@ impl Checker {
                 }
                 values.insert(key.clone(), value.get_ref().clone());
             }
+            if values
+                .get(&p.login_field)
+                .is_none_or(|v| v.trim().is_empty())
+            {
+                self.error(
+                    &file,
+                    src.line(&s.values),
+                    format!(
+                        "scenario {id:?} gives no value for {:?}, the account it logs in with",
+                        p.login_field
+                    ),
+                );
+            }
             for f in &fields {
                 if f.required && values.get(&f.id).is_none_or(|v| v.trim().is_empty()) {
                     self.error(
@@ -937,6 +947,12 @@ impl Checker {
                         &file,
                         tline,
                         "no rule catches this trap: a learner who falls into it would not be told",
+                    );
+                } else if !trap.fell_for(&fallen, &scenario.values) {
+                    self.error(
+                        &file,
+                        tline,
+                        "the review would not name this trap when a learner falls into it",
                     );
                 }
             }

@@ -14,9 +14,9 @@ use super::text::{fold_tone_placement, normalize};
 use super::vn::{parse_ethnicity, same_date_words, Date, DateError, EthnicityError};
 use super::FullName;
 
-/// What a form field accepts.
+/// What a form field accepts. (Serde's default, externally tagged form: it is the cheapest to
+/// read in the browser, where islands receive it.)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
 pub enum FieldKind {
     Text,
     FullName,
@@ -544,6 +544,46 @@ impl Trap {
         fallen
     }
 
+    /// Whether a submission made this very mistake (not just any mistake in the same field):
+    /// what the review tells the learner. `right` are the scenario's right values.
+    pub fn fell_for(&self, submission: &Submission, right: &Values) -> bool {
+        let given = |field: &str| {
+            submission
+                .values
+                .get(field)
+                .map(|v| v.trim().to_owned())
+                .unwrap_or_default()
+        };
+        let fold = |s: &str| fold_tone_placement(&normalize(s)).to_lowercase();
+        match self {
+            Trap::EthnicityVietNam { field } => matches!(
+                parse_ethnicity(&given(field)),
+                Err(EthnicityError::Nationality)
+            ),
+            Trap::RelationshipOther { field, other } => given(field) == *other,
+            Trap::DateInWordsLeftOut { field } => given(field).is_empty(),
+            Trap::OldDistrict { field, .. } => names_abolished_district(&given(field)),
+            Trap::TransposedId { field, .. } => {
+                let digits = |s: &str| {
+                    let mut d: Vec<char> = s.chars().filter(char::is_ascii_digit).collect();
+                    let unsorted = d.iter().collect::<String>();
+                    d.sort_unstable();
+                    (unsorted, d)
+                };
+                let (typed, typed_sorted) = digits(&given(field));
+                let (want, want_sorted) =
+                    digits(right.get(field).map(String::as_str).unwrap_or(""));
+                // The same digits in another order.
+                typed != want && typed_sorted == want_sorted
+            }
+            Trap::HometownConfusion { field, ancestral } => {
+                let typed = fold(&given(field));
+                !typed.is_empty() && typed.contains(&fold(ancestral))
+            }
+            Trap::WrongFee { fee } => submission.choices.fee == *fee,
+        }
+    }
+
     /// Whether a score reports this trap: the field is marked wrong or breaks a rule, or the fee
     /// is marked wrong.
     pub fn is_caught_by(&self, score: &RunScore) -> bool {
@@ -993,6 +1033,38 @@ mod tests {
             let fallen = trap.fall_into(&right);
             assert_ne!(fallen, right, "{trap:?} changed nothing");
             assert!(trap.is_caught_by(&score(&fallen)), "{trap:?} is not caught");
+        }
+        for trap in &traps {
+            let fallen = trap.fall_into(&right);
+            assert!(
+                trap.fell_for(&fallen, &right_values()),
+                "{trap:?} is not recognised"
+            );
+            assert!(
+                !trap.fell_for(&right, &right_values()),
+                "{trap:?} seen in a right run"
+            );
+        }
+        // Another mistake in the same field is not this trap.
+        let mut other = right.clone();
+        other.values.insert("declarant_id".into(), String::new());
+        other.values.insert("ethnicity".into(), "Kinhh".into());
+        other
+            .values
+            .insert("relationship".into(), "ban_than".into());
+        other.choices.fee = 15_000;
+        for trap in &traps[..] {
+            if !matches!(
+                trap,
+                Trap::DateInWordsLeftOut { .. }
+                    | Trap::OldDistrict { .. }
+                    | Trap::HometownConfusion { .. }
+            ) {
+                assert!(
+                    !trap.fell_for(&other, &right_values()),
+                    "{trap:?} blamed for another mistake"
+                );
+            }
         }
         // A field nobody checks: the trap goes unseen, which the content checker reports.
         let unchecked = Trap::EthnicityVietNam {

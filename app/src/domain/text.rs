@@ -1,14 +1,25 @@
 //! Text normalisation shared by every rule that compares what people type.
 
-use unicode_normalization::UnicodeNormalization;
-
 /// NFC-normalises `input`, trims it and collapses runs of whitespace into one space.
 ///
 /// Vietnamese text arrives both precomposed and decomposed (and with the tone mark on either
 /// vowel, see [`fold_tone_placement`]); everything stored or compared goes through here first.
 pub fn normalize(input: &str) -> String {
-    let nfc: String = input.nfc().collect();
-    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+    nfc(input).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Unicode NFC (the same standard algorithm on both sides).
+#[cfg(not(target_arch = "wasm32"))]
+fn nfc(input: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    input.nfc().collect()
+}
+
+/// Unicode NFC by the browser's `String.prototype.normalize`, which keeps the normalisation
+/// tables out of the page's wasm.
+#[cfg(target_arch = "wasm32")]
+fn nfc(input: &str) -> String {
+    js_sys::JsString::from(input).normalize("NFC").into()
 }
 
 /// Maps the "new style" tone placement to the traditional one, so "Hoà" and "Hòa" compare equal.

@@ -127,10 +127,17 @@ pub fn ProcedurePage() -> impl IntoView {
                                             </div>
                                         }
                                     })}
-                                <div>
-                                    <dt>{tr!("practice.authority")}</dt>
-                                    <dd>{p.authority.clone()}</dd>
-                                </div>
+                                {p
+                                    .authority
+                                    .clone()
+                                    .map(|a| {
+                                        view! {
+                                            <div>
+                                                <dt>{tr!("practice.authority")}</dt>
+                                                <dd>{a}</dd>
+                                            </div>
+                                        }
+                                    })}
                                 <div>
                                     <dt>{tr!("practice.time_limit")}</dt>
                                     <dd>{p.time_limit.clone()}</dd>
@@ -151,6 +158,7 @@ pub fn ProcedurePage() -> impl IntoView {
                                     <dd>{p.legal_basis.join("; ")}</dd>
                                 </div>
                             </dl>
+                            {p.in_exam.then(|| view! { <p class="callout">{tr!("practice.hidden_in_exam")}</p> })}
                             <p>
                                 {tr!("practice.learn_first")} " "
                                 <a href=p.lesson.0.clone()>{p.lesson.1.clone()}</a>
@@ -293,18 +301,33 @@ pub fn RunPage() -> impl IntoView {
 fn run_view(r: RunView) -> AnyView {
     let procedure_href = format!("/practice/{}", r.procedure_id);
     let run_href = format!("/practice/run/{}", r.id);
-    if r.finished {
+    if r.finished || r.outdated {
+        let message = if r.outdated {
+            tr!("practice.outdated")
+        } else {
+            tr!("practice.run_finished")
+        };
         return view! {
             <Title text=r.scenario_title.clone() />
             <h1>{r.scenario_title}</h1>
-            <p>{tr!("practice.run_finished")}</p>
-            <p>
-                <a class="button" href=format!("{run_href}/review")>
-                    {tr!("practice.see_review")}
-                </a>
-                " "
+            <p>{message}</p>
+            <div class="actions">
+                {r
+                    .submitted
+                    .then(|| {
+                        view! {
+                            <a class="button" href=format!("{run_href}/review")>
+                                {tr!("practice.see_review")}
+                            </a>
+                        }
+                    })}
+                <form method="post" action=format!("{run_href}/reset")>
+                    <button type="submit" class="button button-secondary">
+                        {tr!("practice.try_again")}
+                    </button>
+                </form>
                 <a href=procedure_href>{r.procedure_title}</a>
-            </p>
+            </div>
         }
         .into_any();
     }
@@ -345,9 +368,9 @@ fn run_view(r: RunView) -> AnyView {
                 <p>{tr!("practice.login.explain")}</p>
                 <div class="field" class:field-error=invalid>
                     <label for="login">{tr!("practice.login.label")}</label>
-                    <p class="hint">{tr!("practice.login.hint")}</p>
-                    {error.map(|e| view! { <p class="error-message">{e}</p> })}
-                    <input id="login" name="login" type="text" inputmode="numeric" autocomplete="off" value=value_of("login", &value) />
+                    <p class="hint" id="login-hint">{tr!("practice.login.hint")}</p>
+                    {error.map(|e| view! { <p class="error-message" id="login-error">{e}</p> })}
+                    <input id="login" name="login" type="text" inputmode="numeric" autocomplete="off" value=value_of("login", &value) required=true aria-invalid=invalid.then_some("true") aria-describedby=if invalid { "login-hint login-error" } else { "login-hint" } />
                 </div>
             }
             .into_any()
@@ -366,24 +389,25 @@ fn run_view(r: RunView) -> AnyView {
             }
             .into_any()
         }
-        StepView::Section { title: _, fields } => {
-            let hint_word = tr!("practice.hint_button");
-            view! {
-                <datalist id="ethnic-groups">
-                    {ETHNIC_GROUPS.iter().map(|g| view! { <option value=*g></option> }).collect_view()}
-                </datalist>
-                {fields
-                    .into_iter()
-                    .map(|mut f| {
-                        f.value = value_of(&f.id, &f.value);
-                        let error = error_of(&f.id);
-                        let hint_button = (guided && f.hint.is_none()).then(|| hint_word.clone());
-                        practice_field(f, error, hint_button)
-                    })
-                    .collect_view()}
-            }
-            .into_any()
+        StepView::Section { title: _, fields } => view! {
+            <datalist id="ethnic-groups">
+                {ETHNIC_GROUPS.iter().map(|g| view! { <option value=*g></option> }).collect_view()}
+            </datalist>
+            {fields
+                .into_iter()
+                .map(|mut f| {
+                    f.value = value_of(&f.id, &f.value);
+                    let error = error_of(&f.id);
+                    let hint_button = (guided && f.hint.is_none())
+                        .then(|| tr!("practice.hint_button", field = f.label.clone()));
+                    if !f.required {
+                        f.label = format!("{} {}", f.label, tr!("practice.optional"));
+                    }
+                    practice_field(f, error, hint_button)
+                })
+                .collect_view()}
         }
+        .into_any(),
         StepView::Documents { documents } => {
             let ticked: Vec<String> = if rerendered {
                 use_form_outcome()
@@ -437,9 +461,9 @@ fn run_view(r: RunView) -> AnyView {
                 {note.map(|n| view! { <p class="callout">{n}</p> })}
                 <div class="field" class:field-error=invalid>
                     <label for="fee">{tr!("practice.fee.label")}</label>
-                    <p class="hint">{tr!("practice.fee.hint")}</p>
-                    {error.map(|e| view! { <p class="error-message">{e}</p> })}
-                    <input id="fee" name="fee" type="text" inputmode="numeric" autocomplete="off" value=value_of("fee", &value) />
+                    <p class="hint" id="fee-hint">{tr!("practice.fee.hint")}</p>
+                    {error.map(|e| view! { <p class="error-message" id="fee-error">{e}</p> })}
+                    <input id="fee" name="fee" type="text" inputmode="numeric" autocomplete="off" value=value_of("fee", &value) required=true aria-invalid=invalid.then_some("true") aria-describedby=if invalid { "fee-hint fee-error" } else { "fee-hint" } />
                 </div>
             }
             .into_any()
@@ -496,6 +520,10 @@ fn run_view(r: RunView) -> AnyView {
         <ErrorSummary />
         <form method="post" action=run_href.clone() class="practice-form" novalidate=true>
             <input type="hidden" name="step" value=r.step_id.clone() />
+            // Enter in a box submits the form's first button: make it "continue", never a hint.
+            <button type="submit" name="action" value=if confirm { "submit" } else { "next" } class="default-action" tabindex="-1" aria-hidden="true">
+                {if confirm { tr!("practice.submit") } else { tr!("practice.next") }}
+            </button>
             {body}
             <div class="actions">
                 {primary}
@@ -556,12 +584,28 @@ fn RadioGroup(
 ) -> impl IntoView {
     let invalid = error.is_some();
     let hint_value = format!("hint:{name}");
+    let help_id = format!("{name}-help");
+    let error_id = format!("{name}-error");
+    let described_by = [
+        help.as_ref().map(|_| help_id.clone()),
+        hint.as_ref().map(|_| format!("{name}-hinted")),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
     view! {
-        <fieldset class="field" class:field-error=invalid id=name.clone()>
+        <fieldset
+            class="field"
+            class:field-error=invalid
+            id=name.clone()
+            aria-describedby=(!described_by.is_empty()).then_some(described_by)
+        >
             <legend>{legend}</legend>
-            {help.map(|h| view! { <p class="hint">{h}</p> })}
-            {hint.map(|h| view! { <p class="hint hint-revealed">{h}</p> })}
-            {error.map(|e| view! { <p class="error-message">{e}</p> })}
+            {help.map(|h| view! { <p class="hint" id=help_id>{h}</p> })}
+            {hint.map(|h| view! { <p class="hint hint-revealed" id=format!("{name}-hinted")>{h}</p> })}
+            {error.map(|e| view! { <p class="error-message" id=error_id>{e}</p> })}
             {options
                 .into_iter()
                 .map(|(value, label)| {

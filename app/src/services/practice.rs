@@ -178,15 +178,22 @@ pub async fn procedure(
             .map(|s| s.title.get(locale).to_owned())
             .unwrap_or_else(|| sid.to_owned())
     };
+    // While an exam run is unfinished, the page keeps the exam's answers to itself.
+    let in_exam = runs
+        .iter()
+        .any(|r| r.status == "active" && r.mode == "exam");
     Ok(ProcedureView {
         id: p.id.clone(),
         title: p.title.get(locale).to_owned(),
         summary: p.summary.get(locale).to_owned(),
         code: p.code.clone(),
-        authority: agency_name(state, &p.authority, locale),
+        authority: (!in_exam).then(|| agency_name(state, &p.authority, locale)),
         time_limit: p.time_limit.get(locale).to_owned(),
         legal_basis: p.legal_basis.clone(),
-        fee_note: p.fee.note.as_ref().map(|n| n.get(locale).to_owned()),
+        fee_note: (!in_exam)
+            .then(|| p.fee.note.as_ref().map(|n| n.get(locale).to_owned()))
+            .flatten(),
+        in_exam,
         exam_minutes: p.exam_minutes,
         pass_mark: p.pass_mark,
         lesson: lesson_link(state, &p.lesson, locale),
@@ -566,6 +573,8 @@ pub async fn run(
         minutes_left,
         hints_used: row.hints_used.clamp(0, i64::from(u32::MAX)) as u32,
         finished: row.status != "active",
+        submitted: row.status == "submitted",
+        outdated: row.status == "active" && row.procedure_version != i64::from(p.version),
     })
 }
 
@@ -653,9 +662,14 @@ pub async fn post_step(
     user: &CurrentUser,
     run_id: i64,
     form: &[(String, String)],
+    locale: Locale,
 ) -> Result<Result<String, FormErrors>, AppError> {
     let (row, p, s) = owned_run(state, user, run_id).await?;
-    Ok(step_run(state, user, &row, p, s, form).await)
+    if row.status == "active" && row.procedure_version != i64::from(p.version) {
+        // The procedure's rules changed since the run began: it cannot be scored fairly.
+        return Ok(Err(FormErrors::general("practice.outdated")));
+    }
+    Ok(step_run(state, user, &row, p, s, form, locale).await)
 }
 
 async fn step_run(
@@ -665,6 +679,7 @@ async fn step_run(
     p: &Procedure,
     s: &Scenario,
     form: &[(String, String)],
+    locale: Locale,
 ) -> Result<String, FormErrors> {
     let run_url = format!("/practice/run/{}", row.id);
     if row.status != "active" {
@@ -719,6 +734,7 @@ async fn step_run(
 
     let mut hints_used = row.hints_used;
     let mut go_to = index;
+    let mut anchor = None;
     match action {
         Action::Back => go_to = index.saturating_sub(1),
         Action::Hint(ref field) => {
@@ -727,12 +743,15 @@ async fn step_run(
                 .iter()
                 .find(|x| x.id == step)
                 .is_some_and(|x| x.fields.iter().any(|f| &f.field.id == field));
-            if guided && in_this_step && inputs.hinted.insert(field.clone()) {
-                hints_used += 1;
+            if guided && in_this_step {
+                anchor = Some(field.clone());
+                if inputs.hinted.insert(field.clone()) {
+                    hints_used += 1;
+                }
             }
         }
         Action::Next | Action::Submit => {
-            check_step(p, s, &step, &inputs, guided, &mut errors);
+            check_step(p, s, &step, &inputs, guided, locale, &mut errors);
             if errors.is_empty() {
                 go_to = (index + 1).min(steps.len() - 1);
             }
@@ -754,6 +773,7 @@ async fn step_run(
             .submit_run(
                 row.id,
                 user.id,
+                row.revision,
                 &RunResult {
                     inputs: json,
                     submitted_at: at,
@@ -770,29 +790,42 @@ async fn step_run(
                 tracing::error!(error = %e, "recording a run failed");
                 FormErrors::internal()
             })?;
-        if recorded {
-            tracing::info!(
-                run = row.id,
-                account = user.id,
-                percent = score.percent,
-                "run submitted"
-            );
+        if !recorded {
+            // Submitted or changed meanwhile, in another tab: the stored run stands.
+            return Err(FormErrors::general("practice.run_changed"));
         }
+        tracing::info!(
+            run = row.id,
+            account = user.id,
+            percent = score.percent,
+            "run submitted"
+        );
         return Ok(format!("{run_url}/review"));
     }
     let next_step = steps[go_to];
-    state
+    let saved = state
         .db
-        .save_run(row.id, user.id, next_step, &json, hints_used, now())
+        .save_run(
+            row.id,
+            user.id,
+            row.revision,
+            next_step,
+            &json,
+            hints_used,
+            now(),
+        )
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "saving a run failed");
             FormErrors::internal()
         })?;
+    if !saved {
+        return Err(FormErrors::general("practice.run_changed"));
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(match posted(form, "action").strip_prefix("hint:") {
+    Ok(match anchor {
         Some(field) => format!("{run_url}?step={step}#{field}"),
         None => format!("{run_url}?step={next_step}"),
     })
@@ -805,6 +838,7 @@ fn check_step(
     step: &str,
     inputs: &RunInputs,
     guided: bool,
+    locale: Locale,
     errors: &mut FormErrors,
 ) {
     match step {
@@ -821,7 +855,8 @@ fn check_step(
             };
             if let Some(problem) = check_field(&login_field, &inputs.login, &Values::new()) {
                 errors.add("login", problem_key(problem));
-            } else if !same_value(&FieldKind::CitizenId, &inputs.login, account) {
+            } else if guided && !same_value(&FieldKind::CitizenId, &inputs.login, account) {
+                // Exam runs say nothing about the ID, which the form scores (and may trap).
                 errors.add("login", "practice.login.wrong_account");
             }
         }
@@ -857,14 +892,15 @@ fn check_step(
             );
             for f in &section.fields {
                 let id = &f.field.id;
+                let name = f.label.get(locale).to_owned();
                 if let Some(problem) = problems.iter().find(|x| &x.field == id) {
-                    errors.add(id.clone(), problem_key(problem.problem));
+                    errors.add_named(id.clone(), problem_key(problem.problem), name);
                     continue;
                 }
                 let given = inputs.values.get(id).map(String::as_str).unwrap_or("");
                 if let Some(right) = s.values.get(id) {
                     if !same_value(&f.field.kind, given, right) {
-                        errors.add(id.clone(), "practice.problem.not_as_in_brief");
+                        errors.add_named(id.clone(), "practice.problem.not_as_in_brief", name);
                     }
                 }
             }
@@ -882,7 +918,21 @@ pub fn score_of(
     seconds: i64,
     hints_used: i64,
 ) -> RunScore {
-    let submission = Submission {
+    let submission = submission_of(inputs, mode, seconds, hints_used);
+    score_run(
+        &p.fields(),
+        &p.rules,
+        &s.values,
+        &s.expected,
+        &submission,
+        s.filing_date,
+        p.marking(mode == Mode::Exam),
+    )
+}
+
+/// What a run's inputs submit.
+fn submission_of(inputs: &RunInputs, mode: Mode, seconds: i64, hints_used: i64) -> Submission {
+    Submission {
         values: inputs.values.clone(),
         choices: Choices {
             authority: inputs.authority.clone(),
@@ -897,16 +947,7 @@ pub fn score_of(
             0
         },
         seconds: seconds.clamp(0, i64::from(u32::MAX)) as u32,
-    };
-    score_run(
-        &p.fields(),
-        &p.rules,
-        &s.values,
-        &s.expected,
-        &submission,
-        s.filing_date,
-        p.marking(mode == Mode::Exam),
-    )
+    }
 }
 
 fn trap_description(p: &Procedure, trap: &Trap, locale: Locale) -> String {
@@ -945,6 +986,7 @@ pub async fn review(
         .and_then(|f| leptos::serde_json::from_str(f).ok())
         .ok_or_else(|| internal("a submitted run has no readable findings"))?;
     let mode = mode_of(&row);
+    let submitted_inputs = submission_of(&inputs_of(&row), mode, 0, 0);
     let field_label = |id: &str| {
         p.field(id)
             .map(|f| f.label.get(locale).to_owned())
@@ -1116,7 +1158,7 @@ pub async fn review(
             .iter()
             .map(|t| TrapView {
                 description: trap_description(p, t, locale),
-                fell: t.is_caught_by(&score),
+                fell: t.fell_for(&submitted_inputs, &s.values),
             })
             .collect(),
     })

@@ -31,6 +31,8 @@ pub struct RunRow {
     pub step: String,
     pub inputs: String,
     pub hints_used: i64,
+    /// Bumped by every save, so a save based on an older read changes nothing.
+    pub revision: i64,
     pub started_at: i64,
     pub updated_at: i64,
     pub submitted_at: Option<i64>,
@@ -57,7 +59,7 @@ pub struct RunResult {
 }
 
 const RUN_COLUMNS: &str = "id, account_id, procedure_id, procedure_version, scenario_id, mode, \
-     status, step, inputs, hints_used, started_at, updated_at, submitted_at, seconds, points, \
+     status, step, inputs, hints_used, revision, started_at, updated_at, submitted_at, seconds, points, \
      max_points, percent, passed, findings";
 
 impl Db {
@@ -127,20 +129,24 @@ impl Db {
             .map_err(StoreError::classify)
     }
 
-    /// Saves an unfinished run's inputs and step. False when the run is not the account's or
-    /// is no longer active (submitted or abandoned in another tab).
+    /// Saves an unfinished run's inputs and step, if nothing changed it since `revision` was
+    /// read. False when the run is not the account's, is no longer active (submitted or
+    /// abandoned in another tab), or was saved meanwhile (another tab, a double click).
+    #[allow(clippy::too_many_arguments)]
     pub async fn save_run(
         &self,
         id: i64,
         account_id: i64,
+        revision: i64,
         step: &str,
         inputs: &str,
         hints_used: i64,
         at: i64,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE practice_runs SET step = $1, inputs = $2, hints_used = $3, updated_at = $4 \
-             WHERE id = $5 AND account_id = $6 AND status = 'active'",
+            "UPDATE practice_runs SET step = $1, inputs = $2, hints_used = $3, updated_at = $4, \
+             revision = revision + 1 \
+             WHERE id = $5 AND account_id = $6 AND status = 'active' AND revision = $7",
         )
         .bind(step)
         .bind(inputs)
@@ -148,6 +154,7 @@ impl Db {
         .bind(at)
         .bind(id)
         .bind(account_id)
+        .bind(revision)
         .execute(self.pool())
         .await
         .map_err(StoreError::classify)?;
@@ -159,13 +166,14 @@ impl Db {
         &self,
         id: i64,
         account_id: i64,
+        revision: i64,
         result: &RunResult,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE practice_runs SET status = 'submitted', inputs = $1, submitted_at = $2, \
              updated_at = $2, seconds = $3, points = $4, max_points = $5, percent = $6, \
-             passed = $7, findings = $8 \
-             WHERE id = $9 AND account_id = $10 AND status = 'active'",
+             passed = $7, findings = $8, revision = revision + 1 \
+             WHERE id = $9 AND account_id = $10 AND status = 'active' AND revision = $11",
         )
         .bind(&result.inputs)
         .bind(result.submitted_at)
@@ -177,6 +185,7 @@ impl Db {
         .bind(&result.findings)
         .bind(id)
         .bind(account_id)
+        .bind(revision)
         .execute(self.pool())
         .await
         .map_err(StoreError::classify)?;

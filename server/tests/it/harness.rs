@@ -183,6 +183,15 @@ impl Client {
         }
     }
 
+    /// The same browser on a server whose state differs (content changed, say).
+    pub fn on_state(&self, state: AppState) -> Client {
+        Client {
+            router: hocso::router(state.clone()),
+            state,
+            cookies: self.cookies.clone(),
+        }
+    }
+
     /// Another client holding the same cookies (the same browser, another tab).
     pub fn another_with_cookies(&self) -> Client {
         Client {

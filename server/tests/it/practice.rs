@@ -160,8 +160,10 @@ async fn a_guided_run_checks_each_screen_and_counts_hints(db: Db) {
     let caught = lan.post_form(&run, &fields).await;
     assert_eq!(caught.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        caught.body.contains("là quốc tịch, không phải dân tộc"),
-        "{}",
+        caught
+            .body
+            .contains("Dân tộc: “Việt Nam” là quốc tịch, không phải dân tộc"),
+        "the summary names the field: {}",
         caught.body
     );
     assert!(caught.body.contains("value=\"Trần Minh Khang\""));
@@ -256,7 +258,18 @@ async fn an_exam_run_is_scored_on_the_server_and_explains_the_traps(db: Db) {
     assert!(page.body.contains("Bài thi"));
     assert!(page.body.contains("Còn khoảng"), "exam runs are timed");
 
-    step(&mut minh, &run, "dang-nhap", &[("login", "001196007731")]).await;
+    // Exam mode says nothing about the ID at login (the form scores it): any valid ID goes on.
+    step(&mut minh, &run, "dang-nhap", &[("login", "001091004512")]).await;
+    let procedure_page = minh.get("/practice/khai-sinh-thu").await;
+    assert!(
+        procedure_page.body.contains("tạm ẩn"),
+        "{}",
+        procedure_page.body
+    );
+    assert!(
+        !procedure_page.body.contains("Miễn phí trong 60 ngày"),
+        "the fee rule is hidden during the exam"
+    );
     step(
         &mut minh,
         &run,
@@ -286,6 +299,16 @@ async fn an_exam_run_is_scored_on_the_server_and_explains_the_traps(db: Db) {
     assert!(
         !exam_page.body.contains("Xem gợi ý"),
         "no hints in exam mode"
+    );
+    let first_screen = minh.get(&format!("{run}?step=nguoi-khai")).await;
+    assert!(first_screen.body.contains("Số định danh cá nhân"));
+    assert!(
+        !first_screen.body.contains("12 chữ số."),
+        "no help texts in exam mode"
+    );
+    assert!(
+        !first_screen.body.contains("Gợi ý:"),
+        "no hint reveals an answer in exam mode"
     );
     step(
         &mut minh,
@@ -318,8 +341,10 @@ async fn an_exam_run_is_scored_on_the_server_and_explains_the_traps(db: Db) {
     )
     .await;
     step(&mut minh, &run, "le-phi", &[("fee", "0")]).await;
-    minh.post_form(&run, &[("step", "xac-nhan"), ("action", "submit")])
+    let submitted = minh
+        .post_form(&run, &[("step", "xac-nhan"), ("action", "submit")])
         .await;
+    assert_eq!(submitted.status, StatusCode::SEE_OTHER);
 
     let review = minh.get(&format!("{run}/review")).await;
     assert_eq!(review.status, StatusCode::OK);
@@ -496,3 +521,64 @@ async fn only_learners_of_the_cohort_reach_a_procedure(db: Db) {
     assert_eq!(posted.location(), Some("/login"));
 }
 on_both_databases!(only_learners_of_the_cohort_reach_a_procedure);
+
+async fn stale_saves_and_changed_procedures_lose_nothing(db: Db) {
+    let client = Client::new(db);
+    let mut lan = volunteer(&client, "lan@t.vn").await;
+    let run = start(&mut lan, "dung-han", "guided").await;
+    step(&mut lan, &run, "dang-nhap", &[("login", "001091004512")]).await;
+    let db = lan.state.db.clone();
+    let row = db.run(run_id(&run)).await.unwrap().unwrap();
+    // A save based on an older read (another tab) changes nothing.
+    assert!(!db
+        .save_run(
+            row.id,
+            row.account_id,
+            row.revision - 1,
+            "dang-nhap",
+            "{}",
+            5,
+            0
+        )
+        .await
+        .unwrap());
+    let same = db.run(row.id).await.unwrap().unwrap();
+    assert_eq!((same.step.as_str(), same.hints_used), ("tim-thu-tuc", 0));
+    assert!(same.inputs.contains("001091004512"));
+
+    // The procedure's rules change (version 2) while the run is unfinished: the run says so,
+    // refuses further steps, and a fresh start uses the new version.
+    let mut state = lan.state.clone();
+    let mut catalog = (*state.content).clone();
+    for p in &mut catalog.sandbox.procedures {
+        p.version = 2;
+    }
+    state.content = std::sync::Arc::new(catalog);
+    let mut lan = lan.on_state(state);
+    let page = lan.get(&run).await;
+    assert!(page.body.contains("vừa được cập nhật"), "{}", page.body);
+    let posted = lan
+        .post_form(
+            &run,
+            &[
+                ("step", "tim-thu-tuc"),
+                ("action", "next"),
+                ("procedure", "khai-sinh-thu"),
+                ("authority", "ubnd-xa"),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(db.run(row.id).await.unwrap().unwrap().step, "tim-thu-tuc");
+    let fresh = lan.post_form(&format!("{run}/reset"), &[]).await;
+    let fresh = fresh.location().unwrap().to_owned();
+    assert_eq!(
+        db.run(run_id(&fresh))
+            .await
+            .unwrap()
+            .unwrap()
+            .procedure_version,
+        2
+    );
+}
+on_both_databases!(stale_saves_and_changed_procedures_lose_nothing);
