@@ -34,7 +34,7 @@ async function next(page, button = 'next') {
   const before = page.url();
   await Promise.all([
     page.waitForURL((url) => url.toString() !== before),
-    page.click(`form.practice-form button[value=${button}]`),
+    page.click(`form.practice-form .actions button[value=${button}]`),
   ]);
   assert.equal(await page.locator('.error-summary').count(), 0, `no errors after ${before}`);
 }
@@ -130,7 +130,7 @@ test('guided mode checks a field in the browser as the learner leaves it', async
   // The declarant screen, posted empty: the server refuses it (422) with a summary.
   await Promise.all([
     page.waitForURL(/\/practice\/run\/\d+$/),
-    page.click('form.practice-form button[value=next]'),
+    page.click("form.practice-form .actions button[value=next]"),
   ]);
   assert.match(await page.locator('.error-summary').innerText(), /Ô này bắt buộc/);
   // The island, not the server: no navigation happens while the message appears and goes.
