@@ -113,6 +113,17 @@ fn rand_suffix() -> u32 {
     (h.finish() % 1_000_000) as u32
 }
 
+/// Runs a test body, failing it (rather than hanging the whole run) if it takes over two
+/// minutes; every test here takes seconds.
+pub async fn within_limit(body: impl std::future::Future<Output = ()>) {
+    if tokio::time::timeout(std::time::Duration::from_secs(120), body)
+        .await
+        .is_err()
+    {
+        panic!("the test did not finish within two minutes");
+    }
+}
+
 /// Runs `$body(db)` once on SQLite and once on PostgreSQL: two tests, `sqlite` and `postgres`.
 #[macro_export]
 macro_rules! on_both_databases {
@@ -121,7 +132,7 @@ macro_rules! on_both_databases {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
                 let test_db = $crate::harness::TestDb::sqlite().await;
-                super::$name(test_db.db.clone()).await;
+                $crate::harness::within_limit(super::$name(test_db.db.clone())).await;
                 test_db.teardown().await;
             }
 
@@ -130,7 +141,7 @@ macro_rules! on_both_databases {
                 let Some(test_db) = $crate::harness::TestDb::postgres().await else {
                     return;
                 };
-                super::$name(test_db.db.clone()).await;
+                $crate::harness::within_limit(super::$name(test_db.db.clone())).await;
                 test_db.teardown().await;
             }
         }
