@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod citizen_id;
+pub mod competency;
 pub mod procedure;
 pub mod quiz;
 pub mod role;

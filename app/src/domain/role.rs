@@ -37,6 +37,21 @@ impl Role {
     pub fn may_list_accounts(self) -> bool {
         matches!(self, Role::Admin | Role::Organizer)
     }
+
+    /// Whether this role may look at units' competency views at all.
+    pub fn may_view_units(self) -> bool {
+        matches!(self, Role::Admin | Role::Organizer | Role::UnitManager)
+    }
+
+    /// Whether someone of this role, attached to `own_unit`, may see (and set due dates for)
+    /// unit `unit`: admins and organizers any unit, a unit manager only their own.
+    pub fn may_view_unit(self, own_unit: Option<&str>, unit: &str) -> bool {
+        match self {
+            Role::Admin | Role::Organizer => true,
+            Role::UnitManager => own_unit == Some(unit),
+            Role::Learner => false,
+        }
+    }
 }
 
 /// Which group a learner trains with.
@@ -89,5 +104,16 @@ mod tests {
         assert!(Role::Organizer.may_list_accounts());
         assert!(!Role::UnitManager.may_list_accounts());
         assert!(!Role::Learner.may_list_accounts());
+    }
+
+    #[test]
+    fn unit_managers_see_only_their_own_unit() {
+        assert!(Role::UnitManager.may_view_unit(Some("00004"), "00004"));
+        assert!(!Role::UnitManager.may_view_unit(Some("00004"), "00070"));
+        assert!(!Role::UnitManager.may_view_unit(None, "00004"));
+        assert!(Role::Organizer.may_view_unit(None, "00070"));
+        assert!(Role::Admin.may_view_unit(None, "00070"));
+        assert!(!Role::Learner.may_view_unit(Some("00004"), "00004"));
+        assert!(!Role::Learner.may_view_units());
     }
 }

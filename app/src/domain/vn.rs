@@ -21,6 +21,16 @@ pub enum DateError {
     NoSuchDay,
 }
 
+/// [`Date::ordinal`] of 1 January 1970.
+const EPOCH_ORDINAL: i64 = 719_162;
+
+impl std::fmt::Display for Date {
+    /// dd/mm/yyyy, as Vietnamese forms write dates.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:02}/{:02}/{:04}", self.day, self.month, self.year)
+    }
+}
+
 fn is_leap(year: u16) -> bool {
     (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
@@ -73,6 +83,30 @@ impl Date {
             days += i64::from(days_in_month(self.year, m));
         }
         days + i64::from(self.day) - 1
+    }
+
+    /// The calendar day in Việt Nam (UTC+7) at a Unix time.
+    pub fn from_unix_vn(secs: i64) -> Date {
+        Date::from_epoch_days((secs + 7 * 3600).div_euclid(86_400))
+    }
+
+    /// 00:00 UTC of this day, as Unix seconds.
+    pub fn unix_start(self) -> i64 {
+        (self.ordinal() - EPOCH_ORDINAL) * 86_400
+    }
+
+    /// The date `days` days after 1 January 1970 (H. Hinnant's civil-from-days).
+    pub fn from_epoch_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+        Date { year, month, day }
     }
 
     /// Whole days from `self` to `later` (negative when `later` is earlier).
@@ -418,6 +452,33 @@ mod tests {
             let next_year = Date::new(y1 + 1, m1, d1).unwrap();
             let expected = if (m1 <= 2 && is_leap(y1)) || (m1 > 2 && is_leap(y1 + 1)) { 366 } else { 365 };
             prop_assert_eq!(a.days_until(next_year), expected);
+        }
+    }
+
+    #[test]
+    fn unix_times_map_to_vietnamese_calendar_days() {
+        let d = Date::new(2025, 7, 1).unwrap_or(Date {
+            year: 0,
+            month: 0,
+            day: 0,
+        });
+        assert_eq!(d.unix_start(), 1_751_328_000);
+        assert_eq!(
+            Date::from_epoch_days(0),
+            Date {
+                year: 1970,
+                month: 1,
+                day: 1
+            }
+        );
+        assert_eq!(Date::from_unix_vn(d.unix_start()), d);
+        // 17:00 UTC on 30 June is already 1 July in Hà Nội.
+        assert_eq!(Date::from_unix_vn(d.unix_start() - 7 * 3600), d);
+        assert_eq!(Date::from_unix_vn(d.unix_start() - 7 * 3600 - 1).day, 30);
+        assert_eq!(d.to_string(), "01/07/2025");
+        for days in [-1000i64, 0, 59, 60, 10_000, 20_000, 30_000] {
+            let date = Date::from_epoch_days(days);
+            assert_eq!(date.unix_start(), days * 86_400, "{date}");
         }
     }
 }
