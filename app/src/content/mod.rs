@@ -102,6 +102,8 @@ pub struct CompetenceInfo {
 
 #[derive(Clone, Debug, Default)]
 pub struct Framework {
+    /// How evidence becomes a verified level.
+    pub rule: crate::domain::competency::Rule,
     pub levels: Vec<LevelInfo>,
     pub areas: Vec<AreaInfo>,
     pub competences: Vec<CompetenceInfo>,
@@ -112,8 +114,72 @@ pub struct Position {
     pub id: String,
     pub cohort: Cohort,
     pub name: L10n,
+    /// The cohort's position when an account names none.
+    pub default: bool,
+    /// Meeting this standard makes a staff member ready for appointment to a leadership post.
+    pub leadership: bool,
     pub mandatory_modules: Vec<String>,
     pub requires: Vec<Evidence>,
+}
+
+impl Position {
+    /// The standard as (competence, level) pairs.
+    pub fn standard(&self) -> Vec<(String, u8)> {
+        self.requires
+            .iter()
+            .map(|e| (e.competence.clone(), e.level))
+            .collect()
+    }
+}
+
+/// Something that scores a learner and so gives competency evidence: a module's quiz or a
+/// procedure's exam-mode practice run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvidenceSource {
+    /// `quiz:<module id>` or `practice:<procedure id>`.
+    pub key: String,
+    pub kind: SourceKind,
+    /// The module or procedure id.
+    pub id: String,
+    /// The version whose evidence counts; evidence on any other version is retired.
+    pub version: u32,
+    pub title: L10n,
+    pub cohorts: Vec<Cohort>,
+    pub evidences: Vec<Evidence>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    Quiz,
+    Practice,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Quiz => "quiz",
+            SourceKind::Practice => "practice",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<SourceKind> {
+        match code {
+            "quiz" => Some(SourceKind::Quiz),
+            "practice" => Some(SourceKind::Practice),
+            _ => None,
+        }
+    }
+}
+
+impl EvidenceSource {
+    /// The level this source evidences for `competence`, if any.
+    pub fn level_for(&self, competence: &str) -> Option<u8> {
+        self.evidences
+            .iter()
+            .filter(|e| e.competence == competence)
+            .map(|e| e.level)
+            .max()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -243,6 +309,47 @@ impl Catalog {
         self.positions.iter().find(|p| p.id == id)
     }
 
+    /// The position whose standard a learner is held to: the one the account names (if it is
+    /// a position of their cohort), else the cohort's default.
+    pub fn position_for(&self, cohort: Cohort, position: Option<&str>) -> Option<&Position> {
+        position.and_then(|p| self.position(p)).or_else(|| {
+            self.positions
+                .iter()
+                .find(|p| p.cohort == cohort && p.default)
+        })
+    }
+
+    /// Every quiz and procedure that gives competency evidence, quizzes first, in content order.
+    pub fn evidence_sources(&self) -> Vec<EvidenceSource> {
+        let quizzes = self.modules.iter().filter_map(|m| {
+            let quiz = &m.quiz;
+            (!quiz.evidences.is_empty()).then(|| EvidenceSource {
+                key: format!("quiz:{}", m.id),
+                kind: SourceKind::Quiz,
+                id: m.id.clone(),
+                version: quiz.version,
+                title: m.title.clone(),
+                cohorts: m.cohorts.clone(),
+                evidences: quiz.evidences.clone(),
+            })
+        });
+        let runs = self
+            .sandbox
+            .procedures
+            .iter()
+            .filter(|p| !p.evidences.is_empty())
+            .map(|p| EvidenceSource {
+                key: format!("practice:{}", p.id),
+                kind: SourceKind::Practice,
+                id: p.id.clone(),
+                version: p.version,
+                title: p.title.clone(),
+                cohorts: p.cohorts.clone(),
+                evidences: p.evidences.clone(),
+            });
+        quizzes.chain(runs).collect()
+    }
+
     /// The modules a learner of `cohort` (and `position`, for officials) sees: mandatory ones
     /// first (for their cohort or position), then the rest, each group in content order.
     pub fn catalog_for(&self, cohort: Cohort, position: Option<&str>) -> Vec<(&Module, bool)> {
@@ -286,6 +393,7 @@ pub fn load(dir: &Path, labels: &Labels) -> Result<(Catalog, Vec<Problem>), Vec<
     let mut checker = Checker {
         dir: dir.to_path_buf(),
         problems: Vec::new(),
+        requirement_lines: Vec::new(),
     };
     let catalog = checker.load(labels);
     let mut problems = checker.problems;
@@ -329,6 +437,8 @@ impl Source<'_> {
 struct Checker {
     dir: PathBuf,
     problems: Vec<Problem>,
+    /// positions.toml lines of each position's requirements, for the reachability check.
+    requirement_lines: Vec<Vec<usize>>,
 }
 
 /// A lesson link to check once every module is known.
@@ -577,13 +687,15 @@ impl Checker {
         }
         modules.extend(raw_modules.into_iter().map(|m| m.module));
         let sandbox = self.load_sandbox(labels, &known, &competences);
-        Catalog {
+        let catalog = Catalog {
             dir: self.dir.clone(),
             framework,
             positions,
             modules,
             sandbox,
-        }
+        };
+        self.check_standards_reachable(&catalog);
+        catalog
     }
 
     fn load_framework(&mut self) -> Framework {
@@ -600,6 +712,24 @@ impl Checker {
             return Framework::default();
         };
         let mut framework = Framework::default();
+        if let Some(v) = &raw.verification {
+            let line = src.line(v);
+            let v = v.get_ref();
+            if v.min_evidence == 0 {
+                self.error(&file, line, "min_evidence is at least 1");
+            }
+            if !(1..=100).contains(&v.min_percent) {
+                self.error(&file, line, "min_percent is a percentage from 1 to 100");
+            }
+            if v.window_days == 0 {
+                self.error(&file, line, "window_days is at least 1");
+            }
+            framework.rule = crate::domain::competency::Rule {
+                min_evidence: v.min_evidence.max(1),
+                min_percent: v.min_percent,
+                window_days: v.window_days.max(1),
+            };
+        }
         let mut seen_levels = BTreeSet::new();
         for level in &raw.levels {
             let n = *level.level.get_ref();
@@ -713,6 +843,7 @@ impl Checker {
         let mut positions = Vec::new();
         let mut module_refs = Vec::new();
         let mut ids = BTreeSet::new();
+        let mut requirement_lines: Vec<Vec<usize>> = Vec::new();
         for p in &raw.positions {
             if !valid_id(p.id.get_ref()) {
                 self.error(
@@ -732,10 +863,13 @@ impl Checker {
             for m in &p.mandatory_modules {
                 module_refs.push((file.clone(), src.line(m), m.get_ref().clone()));
             }
+            requirement_lines.push(p.requires.iter().map(|r| src.line(&r.competence)).collect());
             positions.push(Position {
                 id: p.id.get_ref().clone(),
                 cohort,
                 name: self.text(&src, &p.name, "the position's name"),
+                default: p.default,
+                leadership: p.leadership,
                 mandatory_modules: p
                     .mandatory_modules
                     .iter()
@@ -744,7 +878,56 @@ impl Checker {
                 requires: self.evidences(&src, &p.requires, competences),
             });
         }
+        for cohort in Cohort::ALL {
+            let defaults = positions
+                .iter()
+                .filter(|p| p.cohort == cohort && p.default)
+                .count();
+            if defaults != 1 {
+                self.error(
+                    &file,
+                    1,
+                    format!(
+                        "cohort {:?} needs exactly one position with `default = true` (found {defaults})",
+                        cohort.as_str()
+                    ),
+                );
+            }
+        }
+        self.requirement_lines = requirement_lines;
         (positions, module_refs)
+    }
+
+    /// Every level a position requires must be reachable: enough different quizzes and
+    /// procedures open to the position's cohort must evidence it, or nobody could meet the
+    /// standard.
+    fn check_standards_reachable(&mut self, catalog: &Catalog) {
+        let file = PathBuf::from("positions.toml");
+        let sources = catalog.evidence_sources();
+        let need = catalog.framework.rule.min_evidence as usize;
+        let lines = std::mem::take(&mut self.requirement_lines);
+        for (position, lines) in catalog.positions.iter().zip(&lines) {
+            for (req, line) in position.requires.iter().zip(lines) {
+                let found = sources
+                    .iter()
+                    .filter(|s| s.cohorts.contains(&position.cohort))
+                    .filter(|s| s.level_for(&req.competence).is_some_and(|l| l >= req.level))
+                    .count();
+                if found < need {
+                    self.error(
+                        &file,
+                        *line,
+                        format!(
+                            "position {:?} requires {} at level {}, but only {found} quiz(zes) or procedure(s) open to {:?} evidence it at that level and the rule needs {need}: nobody could meet this standard",
+                            position.id,
+                            req.competence,
+                            req.level,
+                            position.cohort.as_str()
+                        ),
+                    );
+                }
+            }
+        }
     }
 
     fn load_module(

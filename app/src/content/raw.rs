@@ -15,9 +15,20 @@ pub struct Text {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Framework {
+    #[serde(default)]
+    pub verification: Option<Spanned<Verification>>,
     pub levels: Vec<Level>,
     pub areas: Vec<Area>,
     pub competences: Vec<Competence>,
+}
+
+/// The rule that turns evidence into verified levels (see `domain::competency`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verification {
+    pub min_evidence: u32,
+    pub min_percent: u32,
+    pub window_days: u32,
 }
 
 #[derive(Debug, Deserialize)]
@@ -63,6 +74,12 @@ pub struct Position {
     pub id: Spanned<String>,
     pub cohort: Spanned<String>,
     pub name: Spanned<Text>,
+    /// The position a learner of this cohort has when none is set (one per cohort).
+    #[serde(default)]
+    pub default: bool,
+    /// A leadership post: meeting its standard makes a staff member ready for appointment.
+    #[serde(default)]
+    pub leadership: bool,
     #[serde(default)]
     pub mandatory_modules: Vec<Spanned<String>>,
     #[serde(default)]
