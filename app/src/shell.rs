@@ -103,6 +103,27 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/unit") view=pages::people::UnitHome ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/passport")
+                        view=pages::competency::Passport
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/passport/survey")
+                        view=pages::competency::Survey
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/units") view=pages::competency::Units ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/units/:code")
+                        view=pages::competency::UnitPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/volunteers")
+                        view=pages::competency::ReadyVolunteers
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
             <Footer />

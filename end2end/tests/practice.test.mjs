@@ -4,16 +4,13 @@
 // The right answers are read from the scenario as its author wrote it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { parse } from 'smol-toml';
 import { BASE, launch, newPage } from './helpers.mjs';
+import { fillRun as fill, next, readCase, startRun as start } from './run.mjs';
 
 const PROCEDURE = 'dang-ky-khai-sinh';
 const SCENARIO = 'be-khang-dung-han';
-const read = (file) =>
-  parse(readFileSync(new URL(`../../content/procedures/${PROCEDURE}/${file}`, import.meta.url), 'utf8'));
-const procedure = read('procedure.toml');
-const scenario = read('scenarios.toml').scenarios.find((s) => s.id === SCENARIO);
+const birth = readCase(PROCEDURE, SCENARIO);
+const { procedure, scenario } = birth;
 
 let browser;
 before(async () => {
@@ -30,59 +27,11 @@ async function loginAsVolunteer(page) {
   await Promise.all([page.waitForURL(`${BASE}/learn`), page.click('main button[type=submit]')]);
 }
 
-async function next(page, button = 'next') {
-  const before = page.url();
-  await Promise.all([
-    page.waitForURL((url) => url.toString() !== before),
-    page.click(`form.practice-form .actions button[value=${button}]`),
-  ]);
-  assert.equal(await page.locator('.error-summary').count(), 0, `no errors after ${before}`);
-}
-
-async function startRun(page, mode) {
-  await page.goto(`${BASE}/practice/${PROCEDURE}`);
-  const card = page.locator(`#scenario-${SCENARIO}`);
-  // An unfinished run from an earlier test would be resumed: start clean.
-  if ((await card.locator('form').count()) === 0) {
-    await card.locator('a.button').click();
-    await Promise.all([page.waitForURL(/\/practice\/run\/\d+$/), page.click('.run-controls form:first-child button')]);
-  } else {
-    const label = mode === 'exam' ? 'Làm bài thi' : 'Làm có hướng dẫn';
-    await Promise.all([
-      page.waitForURL(/\/practice\/run\/\d+/),
-      card.getByRole('button', { name: label }).click(),
-    ]);
-  }
-}
+const startRun = (page, mode) => start(page, birth, mode);
 
 /** Fills every screen with the scenario's right answers, but `ethnicity` for the child. */
 async function fillRun(page, ethnicity) {
-  await page.fill('#login', scenario.values[procedure.login_field]);
-  await next(page);
-  await page.check(`#procedure-${PROCEDURE}`);
-  await page.check(`#authority-${procedure.authority}`);
-  await next(page);
-  for (const section of procedure.sections) {
-    for (const field of section.fields) {
-      let value = scenario.values[field.id] ?? '';
-      if (field.id === 'child-ethnicity') value = ethnicity;
-      if (field.type === 'choice' || field.type === 'sex') {
-        await page.check(`#${field.id}-${value}`);
-      } else {
-        await page.fill(`#${field.id}`, value);
-      }
-    }
-    await next(page);
-  }
-  for (const doc of scenario.documents) await page.check(`#doc-${doc}`);
-  await next(page);
-  await page.check(`#delivery-${scenario.delivery}`);
-  await next(page);
-  await page.fill('#fee', '0');
-  await next(page);
-  assert.match(await page.locator('.confirm-list').innerText(), /Trần Minh Khang/);
-  await next(page, 'submit');
-  assert.match(page.url(), /\/review$/);
+  await fill(page, birth, { 'child-ethnicity': ethnicity });
 }
 
 const reviews = [];

@@ -1,9 +1,12 @@
-//! Demo accounts, one per role, for development and the end-to-end tests. Refused in
-//! production (see [`crate::config::Config`]); their passwords are published in the README.
+//! Demo accounts, one per role (and three officials of one ward), with some quiz results
+//! behind them, for development and the end-to-end tests. Refused in production (see
+//! [`crate::config::Config`]); their passwords are published in the README.
 
+use app::domain::quiz::{score, Answer, AnswerKey};
 use app::domain::{Cohort, Contact, Role};
 use app::services::accounts::{create_account, AccountSpec};
-use app::services::AppState;
+use app::services::{competency, now, AppState};
+use app::store::NewAttempt;
 
 /// (full name, contact, password, role, cohort, unit code, position code)
 type DemoAccount = (
@@ -17,7 +20,7 @@ type DemoAccount = (
 );
 
 /// The demo accounts. Names are invented; units are real (Phường Ba Đình, Phường Hoàn Kiếm).
-pub const DEMO_ACCOUNTS: [DemoAccount; 6] = [
+pub const DEMO_ACCOUNTS: [DemoAccount; 8] = [
     (
         "Trần Minh Quân",
         "admin@hocso.test",
@@ -72,6 +75,56 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 6] = [
         Some("00070"),
         None,
     ),
+    (
+        "Trần Văn Bình",
+        "tuphap@hocso.test",
+        "tu-phap-demo-2025",
+        Role::Learner,
+        Some(Cohort::Official),
+        Some("00004"),
+        Some("tu-phap-ho-tich"),
+    ),
+    (
+        "Hoàng Thị Mai",
+        "vanphong@hocso.test",
+        "van-phong-demo-2025",
+        Role::Learner,
+        Some(Cohort::Official),
+        Some("00004"),
+        Some("van-phong-cntt"),
+    ),
+];
+
+/// Quizzes each demo learner passed three weeks before the demo starts: (contact, [(module,
+/// percent)]). They leave every official with some verified levels and some gaps.
+const DEMO_RESULTS: [(&str, &[(&str, u32)]); 3] = [
+    (
+        "canbo@hocso.test",
+        &[
+            ("cong-dich-vu-cong", 90),
+            ("an-toan-lua-dao", 85),
+            ("chu-ky-so", 88),
+        ],
+    ),
+    (
+        "tuphap@hocso.test",
+        &[
+            ("an-toan-lua-dao", 90),
+            ("ho-so-truc-tuyen-mot-cua", 85),
+            ("chu-ky-so", 92),
+        ],
+    ),
+    (
+        "vanphong@hocso.test",
+        &[
+            ("an-toan-lua-dao", 95),
+            ("chu-ky-so", 90),
+            ("ho-so-truc-tuyen-mot-cua", 88),
+            ("tro-ly-ai", 90),
+            ("cong-dich-vu-cong", 92),
+            ("thanh-toan-le-phi", 86),
+        ],
+    ),
 ];
 
 /// Creates the demo accounts that do not exist yet; returns how many were created.
@@ -91,10 +144,86 @@ pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
             unit_code: unit.map(str::to_owned),
             position_code: position.map(str::to_owned),
         };
-        create_account(state, &spec)
+        let id = create_account(state, &spec)
             .await
             .map_err(|e| anyhow::anyhow!("demo account {contact}: {e}"))?;
         created += 1;
+        if let Some((_, results)) = DEMO_RESULTS.iter().find(|(c, _)| *c == contact) {
+            for (module, percent) in results.iter() {
+                record_result(state, id, module, *percent).await?;
+            }
+            competency::recompute(state, id).await?;
+        }
     }
+    seed_due_dates(state).await?;
     Ok(created)
+}
+
+/// Due dates for Phường Ba Đình's mandatory modules: one already past (so the unit view has an
+/// overdue list), one two weeks ahead. Set once.
+async fn seed_due_dates(state: &AppState) -> anyhow::Result<()> {
+    if !state.db.assignments("00004").await?.is_empty() {
+        return Ok(());
+    }
+    let manager = Contact::parse("quanly@hocso.test").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let Some(manager) = state.db.account_by_contact(&manager).await? else {
+        return Ok(());
+    };
+    let today = app::domain::vn::Date::from_unix_vn(now()).unix_start();
+    for (module, days) in [("ho-so-truc-tuyen-mot-cua", -7), ("chu-ky-so", 14)] {
+        state
+            .db
+            .set_assignment("00004", module, today + days * 86_400, manager.id, now())
+            .await?;
+    }
+    Ok(())
+}
+
+/// Records a real attempt at a module's quiz, answered right until about `percent`, with its
+/// evidence, three weeks ago.
+async fn record_result(
+    state: &AppState,
+    account_id: i64,
+    module_id: &str,
+    percent: u32,
+) -> anyhow::Result<()> {
+    let module = state
+        .content
+        .module(module_id)
+        .ok_or_else(|| anyhow::anyhow!("demo results name an unknown module {module_id}"))?;
+    let quiz = &module.quiz;
+    let keys: Vec<AnswerKey> = quiz.questions.iter().map(|q| q.key()).collect();
+    let right = (keys.len() * percent as usize).div_ceil(100);
+    let answers: Vec<Answer> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| match key {
+            _ if i >= right => Answer::Blank,
+            AnswerKey::Single(s) => Answer::Single(s.clone()),
+            AnswerKey::Multiple(s) => Answer::Multiple(s.clone()),
+            AnswerKey::TrueFalse(b) => Answer::TrueFalse(*b),
+            AnswerKey::Ordering(v) => Answer::Ordering(v.clone()),
+        })
+        .collect();
+    let result = score(&keys, &answers, quiz.pass_mark);
+    let at = now() - 21 * 86_400;
+    state
+        .db
+        .record_attempt(&NewAttempt {
+            account_id,
+            module_id: module.id.clone(),
+            module_version: i64::from(module.version),
+            quiz_id: quiz.id.clone(),
+            quiz_version: i64::from(quiz.version),
+            answers: serde_json::to_string(&answers)?,
+            points: i64::from(result.points),
+            total: i64::from(result.total),
+            percent: i64::from(result.percent),
+            passed: result.passed,
+            started_at: at - 15 * 60,
+            submitted_at: at,
+            evidence: competency::quiz_evidence(module, result.percent, at),
+        })
+        .await?;
+    Ok(())
 }

@@ -23,7 +23,7 @@ use app::components::form::{FormErrors, FormOutcome};
 use app::components::home_path;
 use app::i18n::{Locale, LANG_COOKIE};
 use app::services::accounts::{self, LoginForm, PasswordForm, RegisterForm};
-use app::services::{learning, practice};
+use app::services::{competency, learning, practice};
 use app::services::{AppState, Session};
 use app::shell;
 
@@ -163,6 +163,53 @@ pub async fn post_run_step(
     }
 }
 
+/// `POST /passport/survey`: the learner's skills self-assessment.
+pub async fn save_survey(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, fields) = match read_form::<Vec<(String, String)>>(req).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(user) = session_user(&parts) else {
+        return Redirect::to("/login").into_response();
+    };
+    if user.role != app::domain::Role::Learner {
+        return app_error(&state, parts, AppError::Forbidden).await;
+    }
+    let form: std::collections::HashMap<String, String> = fields.iter().cloned().collect();
+    match competency::save_survey(&state, &user, &form).await {
+        Ok(()) => Redirect::to("/passport?saved=1").into_response(),
+        Err(errors) => rerender(&state, parts, errors, fields).await,
+    }
+}
+
+/// `POST /units/{code}/assignments`: a due date for a mandatory module in a unit.
+pub async fn assign_module(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    req: Request,
+) -> Response {
+    let (parts, fields) = match read_form::<Vec<(String, String)>>(req).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(user) = session_user(&parts) else {
+        return Redirect::to("/login").into_response();
+    };
+    if !user.role.may_view_units() {
+        return app_error(&state, parts, AppError::Forbidden).await;
+    }
+    let form: std::collections::HashMap<String, String> = fields.iter().cloned().collect();
+    match competency::assign(&state, &user, &code, &form).await {
+        Ok(()) => Redirect::to(&format!("/units/{code}#assignments")).into_response(),
+        Err(Err(e)) => app_error(&state, parts, e).await,
+        Err(Ok(errors)) => {
+            // The form lives on the unit's page: show that page again, with the errors.
+            let parts = with_path(parts, &format!("/units/{}", urlencode(&code)));
+            rerender(&state, parts, errors, fields).await
+        }
+    }
+}
+
 /// `POST /practice/run/{run}/abandon`.
 pub async fn abandon_run(
     State(state): State<AppState>,
@@ -225,6 +272,13 @@ async fn app_error(state: &AppState, parts: Parts, err: AppError) -> Response {
 fn with_query(mut parts: Parts, query: &str) -> Parts {
     let path = parts.uri.path().to_owned();
     if let Ok(uri) = format!("{path}?{query}").parse() {
+        parts.uri = uri;
+    }
+    parts
+}
+
+fn with_path(mut parts: Parts, path: &str) -> Parts {
+    if let Ok(uri) = path.parse() {
         parts.uri = uri;
     }
     parts

@@ -35,7 +35,12 @@ pub async fn build_state(
     leptos_options: LeptosOptions,
 ) -> anyhow::Result<AppState> {
     let content = load_checked_content(config)?;
-    open_state(config, leptos_options, content).await
+    let state = open_state(config, leptos_options, content).await?;
+    let recomputed = app::services::competency::sync_with_content(&state).await?;
+    if recomputed > 0 {
+        tracing::info!(learners = recomputed, "verified levels brought up to date");
+    }
+    Ok(state)
 }
 
 /// The state for CLI commands that only need the database (`migrate`, `admin create`): the
@@ -98,6 +103,8 @@ pub fn router(state: AppState) -> Router {
         .route("/practice/run/{run}", post(forms::post_run_step))
         .route("/practice/run/{run}/abandon", post(forms::abandon_run))
         .route("/practice/run/{run}/reset", post(forms::reset_run))
+        .route("/passport/survey", post(forms::save_survey))
+        .route("/units/{code}/assignments", post(forms::assign_module))
         .route("/content/{module}/assets/{name}", get(content_asset))
         .route("/login", post(forms::login))
         .route("/register", post(forms::register))

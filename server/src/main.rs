@@ -175,6 +175,18 @@ async fn serve(
             "demo accounts ready (see README for their passwords)"
         );
     }
+    // Verified levels lapse with time alone (evidence older than the rule's window): look at
+    // the standings due every ten minutes so unit counts follow without waiting for a visit.
+    let sweeper = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = app::services::competency::sweep(&sweeper).await {
+                tracing::error!(error = %e, "competency sweep failed");
+            }
+        }
+    });
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -25,10 +25,14 @@ pub fn Header() -> impl IntoView {
         Some(Role::Learner) => vec![
             ("/learn", tr!("nav.learn")),
             ("/practice", tr!("nav.practice")),
+            ("/passport", tr!("nav.passport")),
         ],
         Some(Role::UnitManager) => vec![("/unit", tr!("nav.unit"))],
-        Some(Role::Organizer) => vec![("/people", tr!("nav.people"))],
-        Some(Role::Admin) => vec![("/people", tr!("nav.people"))],
+        Some(Role::Organizer | Role::Admin) => vec![
+            ("/units", tr!("nav.units")),
+            ("/volunteers", tr!("nav.volunteers")),
+            ("/people", tr!("nav.people")),
+        ],
     };
     let signed_in = user.is_some();
     view! {

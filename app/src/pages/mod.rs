@@ -1,6 +1,7 @@
 //! One module per area of the site. Pages run only on the server.
 
 pub mod auth;
+pub mod competency;
 pub mod learner;
 pub mod people;
 pub mod practice;

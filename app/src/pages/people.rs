@@ -37,9 +37,12 @@ pub fn UnitHome() -> impl IntoView {
     };
     let accounts = Resource::new_blocking(|| (), |_| list_accounts(None));
     let unit = user.unit_name.unwrap_or_default();
+    let code = user.unit_code.unwrap_or_default();
     view! {
         <Title text=tr!("unit.title") />
         <h1>{tr!("unit.heading", unit = unit)}</h1>
+        <super::competency::UnitCompetency code />
+        <h2>{tr!("unit.people_heading")}</h2>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match accounts.await {

@@ -397,11 +397,13 @@ pub async fn submit(
         passed: result.passed,
         started_at,
         submitted_at,
+        evidence: super::competency::quiz_evidence(module, result.percent, submitted_at),
     };
     let id = state.db.record_attempt(&attempt).await.map_err(|e| {
         tracing::error!(error = %e, "recording a quiz attempt failed");
         FormErrors::internal()
     })?;
+    super::competency::evidence_added(state, user.id).await;
     tracing::info!(account = user.id, module = %module.id, percent = result.percent, passed = result.passed, "quiz attempt");
     Ok(id)
 }

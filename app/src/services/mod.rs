@@ -2,6 +2,7 @@
 //! that form handlers and server functions call.
 
 pub mod accounts;
+pub mod competency;
 pub mod learning;
 pub mod practice;
 

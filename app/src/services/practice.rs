@@ -768,6 +768,11 @@ async fn step_run(
         let seconds = (at - row.started_at).max(0);
         let score = score_of(p, s, &inputs, mode, seconds, hints_used);
         let findings = leptos::serde_json::to_string(&score).map_err(|_| FormErrors::internal())?;
+        // Only exam runs are evidence: guided runs help, so they prove less.
+        let evidence = match mode {
+            Mode::Exam => super::competency::run_evidence(p, score.percent, at),
+            Mode::Guided => Vec::new(),
+        };
         let recorded = state
             .db
             .submit_run(
@@ -784,6 +789,7 @@ async fn step_run(
                     passed: score.passed,
                     findings,
                 },
+                &evidence,
             )
             .await
             .map_err(|e| {
@@ -793,6 +799,9 @@ async fn step_run(
         if !recorded {
             // Submitted or changed meanwhile, in another tab: the stored run stands.
             return Err(FormErrors::general("practice.run_changed"));
+        }
+        if mode == Mode::Exam {
+            super::competency::evidence_added(state, user.id).await;
         }
         tracing::info!(
             run = row.id,

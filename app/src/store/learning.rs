@@ -19,6 +19,8 @@ pub struct NewAttempt {
     pub passed: bool,
     pub started_at: i64,
     pub submitted_at: i64,
+    /// The competency evidence the attempt gives, stored with it.
+    pub evidence: Vec<super::NewEvidence>,
 }
 
 #[derive(Clone, Debug, FromRow)]
@@ -90,8 +92,10 @@ impl Db {
         .map_err(StoreError::classify)
     }
 
+    /// Records an attempt and its evidence, in one transaction.
     pub async fn record_attempt(&self, attempt: &NewAttempt) -> Result<i64, StoreError> {
         let duration = (attempt.submitted_at - attempt.started_at).max(0);
+        let mut tx = self.pool().begin().await.map_err(StoreError::classify)?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO quiz_attempts (account_id, module_id, module_version, quiz_id, \
              quiz_version, answers, points, total, percent, passed, started_at, submitted_at, \
@@ -111,9 +115,12 @@ impl Db {
         .bind(attempt.started_at)
         .bind(attempt.submitted_at)
         .bind(duration)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await
         .map_err(StoreError::classify)?;
+        super::competency::insert_evidence(&mut tx, attempt.account_id, id, &attempt.evidence)
+            .await?;
+        tx.commit().await.map_err(StoreError::classify)?;
         Ok(id)
     }
 

@@ -5,10 +5,15 @@
 //! times as Unix seconds. Each dialect has its own migrations holding the same changes.
 
 mod accounts;
+mod competency;
 mod learning;
 mod practice;
 
 pub use accounts::{AccountRow, AccountSummary, NewAccount};
+pub use competency::{
+    AssignmentRow, EvidenceRow, NewEvidence, NewStanding, ReadyRow, ResultRow, Saved, StaffRow,
+    StandingRow, UnitCountRow,
+};
 pub use learning::{AttemptRow, BestResult, NewAttempt};
 pub use practice::{NewRun, RunResult, RunRow};
 

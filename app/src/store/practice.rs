@@ -168,7 +168,9 @@ impl Db {
         account_id: i64,
         revision: i64,
         result: &RunResult,
+        evidence: &[super::NewEvidence],
     ) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await.map_err(StoreError::classify)?;
         let done = sqlx::query(
             "UPDATE practice_runs SET status = 'submitted', inputs = $1, submitted_at = $2, \
              updated_at = $2, seconds = $3, points = $4, max_points = $5, percent = $6, \
@@ -186,10 +188,16 @@ impl Db {
         .bind(id)
         .bind(account_id)
         .bind(revision)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(StoreError::classify)?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() != 1 {
+            tx.rollback().await.map_err(StoreError::classify)?;
+            return Ok(false);
+        }
+        super::competency::insert_evidence(&mut tx, account_id, id, evidence).await?;
+        tx.commit().await.map_err(StoreError::classify)?;
+        Ok(true)
     }
 
     /// Abandons an unfinished run. False when there was none to abandon.

@@ -37,8 +37,8 @@ pub fn fixture_catalog() -> Catalog {
 fn the_fixture_loads_and_renders_safely() {
     let (catalog, warnings) = load_content(&fixture_dir()).unwrap();
     assert!(warnings.is_empty(), "{warnings:#?}");
-    assert_eq!(catalog.modules.len(), 1);
-    let module = &catalog.modules[0];
+    assert_eq!(catalog.modules.len(), 2);
+    let module = catalog.module("thu-nghiem").unwrap();
     assert_eq!(module.lessons.len(), 2);
     assert_eq!(module.minutes(), 9);
     assert_eq!(module.quiz.questions.len(), 4);
@@ -84,7 +84,12 @@ fn catalogs_put_mandatory_modules_first_per_cohort_and_position() {
     assert!(!resident[0].1);
     let resident = catalog.catalog_for(Cohort::Resident, Some("nguoi-dan"));
     assert!(resident[0].1, "mandatory for the position");
-    assert!(catalog.catalog_for(Cohort::Official, None).is_empty());
+    let official = catalog.catalog_for(Cohort::Official, None);
+    assert_eq!(official.len(), 1, "officials see only their own module");
+    assert_eq!(
+        (official[0].0.id.as_str(), official[0].1),
+        ("can-bo-hoc", true)
+    );
 }
 
 /// One broken copy of the fixture: which file to edit, how, and the problem expected.
@@ -114,6 +119,30 @@ const SCENARIOS: &str = "procedures/khai-sinh-thu/scenarios.toml";
 
 fn cases() -> Vec<Broken> {
     vec![
+        Broken {
+            what: "a standard nobody could meet",
+            file: "positions.toml",
+            edit: |t| t.replace("requires = [{ competence = \"C2.3\", level = 3 }]", "requires = [{ competence = \"C2.3\", level = 4 }]"),
+            at: "level = 4",
+            reported_in: None,
+            message: "nobody could meet this standard",
+        },
+        Broken {
+            what: "two default positions for a cohort",
+            file: "positions.toml",
+            edit: |t| t.replace("leadership = true", "leadership = true\ndefault = true"),
+            at: "[[positions]]",
+            reported_in: None,
+            message: "needs exactly one position with `default = true`",
+        },
+        Broken {
+            what: "a verification rule without a mark",
+            file: "framework.toml",
+            edit: |t| t.replace("min_percent = 80", "min_percent = 0"),
+            at: "[verification]",
+            reported_in: None,
+            message: "min_percent is a percentage from 1 to 100",
+        },
         Broken {
             what: "TOML syntax",
             file: QUIZ,
@@ -475,7 +504,7 @@ fn the_cli_check_passes_good_content_and_fails_broken_content() {
         String::from_utf8_lossy(&ok.stdout)
     );
     assert!(String::from_utf8_lossy(&ok.stdout)
-        .contains("content OK: 1 modules, 2 lessons, 4 quiz questions"));
+        .contains("content OK: 2 modules, 3 lessons, 5 quiz questions"));
 
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture_dir(), dir.path());

@@ -5,6 +5,7 @@ mod harness;
 
 mod access;
 mod accounts;
+mod competency;
 mod content;
 mod learning;
 mod pages;
