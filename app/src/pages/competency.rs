@@ -399,9 +399,10 @@ fn UnitBody(u: UnitView, standalone: bool) -> impl IntoView {
         view! { <p>{tr!("unit.no_staff")}</p> }.into_any()
     } else {
         view! {
+            <p class="hint" id="matrix-caption">{tr!("unit.matrix_caption")}</p>
             <div class="table-scroll" tabindex="0" role="region" aria-labelledby="matrix-caption">
                 <table class="table matrix" id="matrix">
-                    <caption id="matrix-caption">{tr!("unit.matrix_caption")}</caption>
+                    <caption class="visually-hidden">{tr!("unit.matrix_caption")}</caption>
                     <thead>
                         <tr>
                             <th scope="col">{tr!("people.name")}</th>
