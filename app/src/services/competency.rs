@@ -337,7 +337,11 @@ pub async fn passport(state: &AppState, user: &CurrentUser) -> Result<PassportVi
         .collect();
     let rule = catalog.framework.rule;
     let at = now();
-    let sources = sources_by_key(catalog);
+    let source_list = catalog.evidence_sources();
+    let sources: HashMap<String, EvidenceSource> = source_list
+        .iter()
+        .map(|s| (s.key.clone(), s.clone()))
+        .collect();
     let pairs = domain_evidence(&sources, &rows);
     let levels = competency::verify_all(&rule, &pairs, at);
     let requires = position.standard();
@@ -410,7 +414,7 @@ pub async fn passport(state: &AppState, user: &CurrentUser) -> Result<PassportVi
                 evidence.into_iter().map(|(_, l)| l).take(8).collect();
             let next = if line.gap() > 0 {
                 next_steps(
-                    catalog,
+                    &source_list,
                     cohort,
                     &line.competence,
                     line.required,
@@ -455,7 +459,7 @@ pub async fn passport(state: &AppState, user: &CurrentUser) -> Result<PassportVi
 /// Quizzes and procedures open to the learner that evidence `competence` at `level` or above
 /// and do not already count for it: practice first (it is what closes a gap on the job).
 fn next_steps(
-    catalog: &Catalog,
+    sources: &[EvidenceSource],
     cohort: Cohort,
     competence: &str,
     level: u8,
@@ -473,9 +477,8 @@ fn next_steps(
         })
         .map(|(_, e)| e.source.as_str())
         .collect();
-    let mut steps: Vec<(u8, NextStep)> = catalog
-        .evidence_sources()
-        .into_iter()
+    let mut steps: Vec<(u8, NextStep)> = sources
+        .iter()
         .filter(|s| s.cohorts.contains(&cohort) && !counted.contains(s.key.as_str()))
         .filter_map(|s| {
             let l = s.level_for(competence).filter(|l| *l >= level)?;

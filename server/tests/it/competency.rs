@@ -160,17 +160,6 @@ async fn birth_exam(browser: &mut Client) {
     assert_eq!(submitted.location(), Some(format!("{run}/review").as_str()));
 }
 
-const QUIZ_ALL_RIGHT: [(&str, &str); 8] = [
-    ("q-q1", "a"),
-    ("q-q2", "login"),
-    ("q-q2", "find"),
-    ("q-q3", "false"),
-    ("q-q4-login", "1"),
-    ("q-q4-find", "2"),
-    ("q-q4-submit", "3"),
-    ("started_at", "0"),
-];
-
 /// The maintained count of a unit's officials meeting their standard, and the same counted
 /// from the standings (the naive aggregate).
 async fn counts(db: &Db, unit: &str, cohort: &str) -> (i64, i64) {
@@ -311,7 +300,9 @@ async fn volunteers_are_ready_once_they_meet_the_volunteer_standard(db: Db) {
         .body
         .contains("Chưa có tình nguyện viên nào đạt chuẩn"));
 
-    let quiz = nam.post_form("/quiz/thu-nghiem", &QUIZ_ALL_RIGHT).await;
+    let quiz = nam
+        .post_form("/quiz/thu-nghiem", &crate::learning::ALL_RIGHT)
+        .await;
     assert_eq!(quiz.status, StatusCode::SEE_OTHER, "{}", quiz.body);
     assert!(!organizer
         .get("/volunteers")

@@ -31,7 +31,7 @@ async fn learner(client: &Client, contact: &str, cohort: Cohort, position: Optio
     browser
 }
 
-const ALL_RIGHT: [(&str, &str); 8] = [
+pub(crate) const ALL_RIGHT: [(&str, &str); 8] = [
     ("q-q1", "a"),
     ("q-q2", "login"),
     ("q-q2", "find"),
