@@ -124,6 +124,29 @@ pub fn App() -> impl IntoView {
                         view=pages::competency::ReadyVolunteers
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("/campaign")
+                        view=pages::campaign::CampaignDashboard
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/campaign/settings")
+                        view=pages::campaign::CampaignSettingsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/campaign/units/:code")
+                        view=pages::campaign::UnitReport
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/roster") view=pages::roster::RosterImport ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/roster/:id")
+                        view=pages::roster::RosterPreviewPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/deploy") view=pages::deploy::Deploy ssr=SsrMode::Async />
+                    <Route path=path!("/shifts") view=pages::deploy::Shifts ssr=SsrMode::Async />
                 </Routes>
             </main>
             <Footer />

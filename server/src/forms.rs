@@ -251,7 +251,7 @@ async fn run_control(state: AppState, run: String, req: Request, reset: bool) ->
 }
 
 /// The page of the request's address with a general error, and the error's status.
-async fn app_error(state: &AppState, parts: Parts, err: AppError) -> Response {
+pub(crate) async fn app_error(state: &AppState, parts: Parts, err: AppError) -> Response {
     let status = match err {
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Forbidden => StatusCode::FORBIDDEN,
@@ -277,14 +277,14 @@ fn with_query(mut parts: Parts, query: &str) -> Parts {
     parts
 }
 
-fn with_path(mut parts: Parts, path: &str) -> Parts {
+pub(crate) fn with_path(mut parts: Parts, path: &str) -> Parts {
     if let Ok(uri) = path.parse() {
         parts.uri = uri;
     }
     parts
 }
 
-fn urlencode(value: &str) -> String {
+pub(crate) fn urlencode(value: &str) -> String {
     serde_urlencoded::to_string([("", value)])
         .map(|s| s.trim_start_matches('=').to_owned())
         .unwrap_or_default()
@@ -421,7 +421,7 @@ fn signed_in_redirect(state: &AppState, token: &str, to: &str) -> Response {
     response
 }
 
-fn session_user(parts: &Parts) -> Option<app::api::CurrentUser> {
+pub(crate) fn session_user(parts: &Parts) -> Option<app::api::CurrentUser> {
     parts.extensions.get::<Session>().and_then(|s| s.0.clone())
 }
 
@@ -437,7 +437,9 @@ fn client_address(parts: &Parts) -> Option<IpAddr> {
 /// Refuses posts from other sites (the `Origin` header, when present, must name this host),
 /// then reads the URL-encoded body. A body that does not decode is read as an empty form, so
 /// the person sees the usual "please fill in" messages rather than a bare error.
-async fn read_form<T: DeserializeOwned + Default>(req: Request) -> Result<(Parts, T), Response> {
+pub(crate) async fn read_form<T: DeserializeOwned + Default>(
+    req: Request,
+) -> Result<(Parts, T), Response> {
     let (parts, body) = req.into_parts();
     if !same_origin(&parts) {
         return Err((StatusCode::FORBIDDEN, "cross-site form post refused").into_response());
@@ -449,7 +451,7 @@ async fn read_form<T: DeserializeOwned + Default>(req: Request) -> Result<(Parts
     Ok((parts, form))
 }
 
-fn same_origin(parts: &Parts) -> bool {
+pub(crate) fn same_origin(parts: &Parts) -> bool {
     let Some(origin) = parts.headers.get(header::ORIGIN) else {
         return true;
     };
@@ -475,7 +477,7 @@ fn same_site_referer(parts: &Parts) -> Option<String> {
 }
 
 /// Renders the page of the posted form again, with its errors and what was typed.
-async fn rerender(
+pub(crate) async fn rerender(
     state: &AppState,
     parts: Parts,
     errors: FormErrors,
@@ -507,7 +509,7 @@ async fn rate_limited(
     response
 }
 
-async fn render_page(
+pub(crate) async fn render_page(
     state: &AppState,
     mut parts: Parts,
     outcome: FormOutcome,

@@ -3,15 +3,18 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod campaign;
 pub mod config;
 pub mod demo;
 pub mod forms;
+pub mod import;
 pub mod limiter;
+pub mod seed;
 pub mod session;
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -36,6 +39,7 @@ pub async fn build_state(
 ) -> anyhow::Result<AppState> {
     let content = load_checked_content(config)?;
     let state = open_state(config, leptos_options, content).await?;
+    app::services::campaign::ensure_rollups(&state).await?;
     let recomputed = app::services::competency::sync_with_content(&state).await?;
     if recomputed > 0 {
         tracing::info!(learners = recomputed, "verified levels brought up to date");
@@ -105,6 +109,31 @@ pub fn router(state: AppState) -> Router {
         .route("/practice/run/{run}/reset", post(forms::reset_run))
         .route("/passport/survey", post(forms::save_survey))
         .route("/units/{code}/assignments", post(forms::assign_module))
+        .route("/campaign/settings", post(campaign::save_settings))
+        .route("/campaign/export.csv", get(campaign::export_city))
+        .route(
+            "/campaign/units/{code}/figures",
+            post(campaign::save_figures),
+        )
+        .route(
+            "/campaign/units/{code}/targets",
+            post(campaign::save_unit_targets),
+        )
+        .route(
+            "/campaign/units/{code}/export.csv",
+            get(campaign::export_unit),
+        )
+        .route("/roster/template.csv", get(roster_template))
+        .route(
+            "/roster",
+            post(campaign::upload_roster).layer(DefaultBodyLimit::max(
+                app::services::roster::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/roster/{id}/confirm", post(campaign::confirm_roster))
+        .route("/deploy", post(campaign::assign_shift))
+        .route("/deploy/{id}/cancel", post(campaign::cancel_shift))
+        .route("/shifts/assists", post(campaign::log_assist))
         .route("/content/{module}/assets/{name}", get(content_asset))
         .route("/login", post(forms::login))
         .route("/register", post(forms::register))
@@ -136,6 +165,11 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The roster template (anyone may download it: it holds two invented people).
+async fn roster_template() -> axum::response::Response {
+    campaign::roster_template().await
 }
 
 /// 200 when the database answers, 503 otherwise.

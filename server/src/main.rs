@@ -11,7 +11,7 @@ use tracing_subscriber::EnvFilter;
 use app::domain::Role;
 use app::services::accounts::{create_account, AccountSpec};
 use hocso::config::{redact_url, Config, Mode, ProcessEnv};
-use hocso::{build_database_state, build_state, demo, router};
+use hocso::{build_database_state, build_state, demo, import, router, seed};
 
 #[derive(Parser)]
 #[command(
@@ -42,6 +42,58 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Import a roster of officials and volunteers, or the catalogue of communes and wards.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Generate a synthetic city for load tests and benchmarks (development only).
+    Seed {
+        /// Learners to create (officials, volunteers and residents).
+        #[arg(long, default_value_t = 10_000)]
+        learners: u64,
+        /// Evidence rows per learner, on average.
+        #[arg(long, default_value_t = 20)]
+        evidence_per_learner: u64,
+        /// Seed of the random generator (the same seed gives the same city).
+        #[arg(long, default_value_t = 2025)]
+        random_seed: u64,
+    },
+    /// Rebuild the dashboards' rollups from the records.
+    Rollups {
+        #[command(subcommand)]
+        command: RollupsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A roster CSV: every row is checked and all rows are imported, or none.
+    Roster {
+        file: std::path::PathBuf,
+        /// Check and report, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Language of the problems reported: vi or en.
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
+    /// Communes and wards (vietnam-units-2025.csv's columns); all or nothing.
+    Units {
+        file: std::path::PathBuf,
+        /// The province of a file without a province_code column, e.g. 01.
+        #[arg(long)]
+        province: Option<String>,
+        /// That province's name, e.g. "Thành phố Hà Nội".
+        #[arg(long)]
+        province_name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum RollupsCommand {
+    /// Replace the rollups with a count from the records.
+    Rebuild,
 }
 
 #[derive(Subcommand)]
@@ -98,6 +150,59 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Content { .. } => Ok(()),
+        Command::Import { command } => {
+            let state = build_state(&config, leptos_options).await?;
+            match command {
+                ImportCommand::Roster {
+                    file,
+                    dry_run,
+                    lang,
+                } => {
+                    let locale = app::i18n::Locale::parse(&lang).unwrap_or_default();
+                    import::roster_file(&state, &file, dry_run, locale).await
+                }
+                ImportCommand::Units {
+                    file,
+                    province,
+                    province_name,
+                } => {
+                    let province = province
+                        .as_deref()
+                        .map(|p| (p, province_name.as_deref().unwrap_or(p)));
+                    import::units_file(&state, &file, province).await
+                }
+            }
+        }
+        Command::Seed {
+            learners,
+            evidence_per_learner,
+            random_seed,
+        } => {
+            if config.mode == Mode::Production {
+                bail!("the synthetic city is refused in production");
+            }
+            let state = build_state(&config, leptos_options).await?;
+            let options = seed::Options {
+                learners,
+                evidence_per_learner,
+                random_seed,
+                database_url: config.database_url.clone(),
+            };
+            seed::city(&state, &options, true).await?;
+            Ok(())
+        }
+        Command::Rollups {
+            command: RollupsCommand::Rebuild,
+        } => {
+            let state = build_state(&config, leptos_options).await?;
+            let min_percent = i64::from(state.content.framework.rule.min_percent);
+            let rows = state
+                .db
+                .rebuild_rollups(min_percent, app::services::now())
+                .await?;
+            println!("rollups rebuilt: {rows} values");
+            Ok(())
+        }
         Command::Admin {
             command: AdminCommand::Create { name, contact },
         } => {

@@ -4,6 +4,7 @@
 //! the domain ([`Role`]'s methods) and the table of who-may-call-what is tested in
 //! `server/tests`.
 
+pub mod campaign;
 pub mod competency;
 pub mod learning;
 pub mod practice;

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::{home_path, use_user};
-use crate::domain::Role;
+use crate::domain::{Cohort, Role};
 use crate::i18n::{use_locale, Locale};
 use crate::tr;
 
@@ -16,22 +16,39 @@ pub fn Header() -> impl IntoView {
         Locale::En => Locale::Vi,
     };
     let switch_href = format!("/lang/{}", other.code());
-    let links: Vec<(&'static str, String)> = match user.as_ref().map(|u| u.role) {
+    let links: Vec<(String, String)> = match user.as_ref().map(|u| u.role) {
         None => vec![
-            ("/", tr!("nav.home")),
-            ("/login", tr!("nav.login")),
-            ("/register", tr!("nav.register")),
+            ("/".into(), tr!("nav.home")),
+            ("/login".into(), tr!("nav.login")),
+            ("/register".into(), tr!("nav.register")),
         ],
-        Some(Role::Learner) => vec![
-            ("/learn", tr!("nav.learn")),
-            ("/practice", tr!("nav.practice")),
-            ("/passport", tr!("nav.passport")),
-        ],
-        Some(Role::UnitManager) => vec![("/unit", tr!("nav.unit"))],
+        Some(Role::Learner) => {
+            let mut links = vec![
+                ("/learn".into(), tr!("nav.learn")),
+                ("/practice".into(), tr!("nav.practice")),
+                ("/passport".into(), tr!("nav.passport")),
+            ];
+            if user.as_ref().and_then(|u| u.cohort) == Some(Cohort::Volunteer) {
+                links.push(("/shifts".into(), tr!("nav.shifts")));
+            }
+            links
+        }
+        Some(Role::UnitManager) => {
+            let report = user
+                .as_ref()
+                .and_then(|u| u.unit_code.as_deref())
+                .map(|code| format!("/campaign/units/{code}"))
+                .unwrap_or_else(|| "/unit".into());
+            vec![
+                ("/unit".into(), tr!("nav.unit")),
+                (report, tr!("nav.campaign")),
+            ]
+        }
         Some(Role::Organizer | Role::Admin) => vec![
-            ("/units", tr!("nav.units")),
-            ("/volunteers", tr!("nav.volunteers")),
-            ("/people", tr!("nav.people")),
+            ("/campaign".into(), tr!("nav.campaign")),
+            ("/units".into(), tr!("nav.units")),
+            ("/deploy".into(), tr!("nav.deploy")),
+            ("/people".into(), tr!("nav.people")),
         ],
     };
     let signed_in = user.is_some();

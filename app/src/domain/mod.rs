@@ -5,11 +5,13 @@
 //! (the authoritative result). Callers pass in what the rules need, the current time included.
 
 pub mod account;
+pub mod campaign;
 pub mod citizen_id;
 pub mod competency;
 pub mod procedure;
 pub mod quiz;
 pub mod role;
+pub mod roster;
 pub mod text;
 pub mod vn;
 

@@ -55,7 +55,7 @@ impl Role {
 }
 
 /// Which group a learner trains with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cohort {
     /// A civil servant of a commune or ward, trained against a job position's standard.

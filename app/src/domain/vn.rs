@@ -21,6 +21,11 @@ pub enum DateError {
     NoSuchDay,
 }
 
+/// The Việt Nam (UTC+7) calendar day of a Unix time, as days since 1 January 1970.
+pub fn vn_day(secs: i64) -> i64 {
+    (secs + 7 * 3600).div_euclid(86_400)
+}
+
 /// [`Date::ordinal`] of 1 January 1970.
 const EPOCH_ORDINAL: i64 = 719_162;
 
@@ -87,7 +92,12 @@ impl Date {
 
     /// The calendar day in Việt Nam (UTC+7) at a Unix time.
     pub fn from_unix_vn(secs: i64) -> Date {
-        Date::from_epoch_days((secs + 7 * 3600).div_euclid(86_400))
+        Date::from_epoch_days(vn_day(secs))
+    }
+
+    /// Days since 1 January 1970 (negative before).
+    pub fn epoch_day(self) -> i64 {
+        self.ordinal() - EPOCH_ORDINAL
     }
 
     /// 00:00 UTC of this day, as Unix seconds.

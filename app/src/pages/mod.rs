@@ -1,10 +1,13 @@
 //! One module per area of the site. Pages run only on the server.
 
 pub mod auth;
+pub mod campaign;
 pub mod competency;
+pub mod deploy;
 pub mod learner;
 pub mod people;
 pub mod practice;
+pub mod roster;
 
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -195,6 +195,12 @@ pub async fn register(state: &AppState, form: &RegisterForm) -> Result<SignedIn,
         .await
         .map_err(|e| internal(&e))?
         .ok_or_else(|| internal(&"account vanished after insert"))?;
+    if let Contact::Phone(phone) = &new.contact {
+        // Sessions a volunteer logged with this number before the resident registered.
+        if let Err(e) = state.db.link_resident(phone, id, now()).await {
+            tracing::error!(error = %e, account = id, "linking assisted sessions failed");
+        }
+    }
     tracing::info!(account = id, "resident registered");
     sign_in(state, &row)
 }

@@ -124,7 +124,7 @@ pub async fn recompute_at(state: &AppState, account_id: i64, at: i64) -> Result<
         let Some((cohort, position, unit)) = held else {
             return match old {
                 None => Ok(true),
-                Some(old) => Ok(state.db.clear_standing(&old).await? == Saved::Saved),
+                Some(old) => Ok(state.db.clear_standing(&old, at).await? == Saved::Saved),
             };
         };
         let rows = state.db.evidence_of(account_id).await?;
@@ -147,6 +147,9 @@ pub async fn recompute_at(state: &AppState, account_id: i64, at: i64) -> Result<
             met: i64::from(standing.met),
             required: i64::from(standing.required),
             meets: standing.meets(),
+            trained: rows
+                .iter()
+                .any(|r| r.percent >= i64::from(catalog.framework.rule.min_percent)),
             leader_ready,
             review_at: standing.review_at,
             evidence_seen: rows.last().map_or(0, |r| r.id),
@@ -213,7 +216,9 @@ async fn sweep_before_reading(state: &AppState) {
 /// What the stored levels depend on in the content: the rule, each source's version and tags,
 /// and each position's standard.
 pub fn fingerprint(catalog: &Catalog) -> String {
-    let mut parts = vec![format!("{:?}", catalog.framework.rule)];
+    // "trained": standings also keep whether the learner ever passed an assessment (added
+    // with the campaign rollups; a store from before recomputes once).
+    let mut parts = vec![format!("trained;{:?}", catalog.framework.rule)];
     for s in catalog.evidence_sources() {
         parts.push(format!("{}@{}{:?}", s.key, s.version, s.evidences));
     }

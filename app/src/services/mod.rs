@@ -2,9 +2,12 @@
 //! that form handlers and server functions call.
 
 pub mod accounts;
+pub mod campaign;
 pub mod competency;
+pub mod deploy;
 pub mod learning;
 pub mod practice;
+pub mod roster;
 
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;

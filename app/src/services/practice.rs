@@ -803,6 +803,9 @@ async fn step_run(
         if mode == Mode::Exam {
             super::competency::evidence_added(state, user.id).await;
         }
+        if score.passed && (mode == Mode::Exam || hints_used == 0) {
+            super::deploy::practised_unaided(state, user, &p.id, at).await;
+        }
         tracing::info!(
             run = row.id,
             account = user.id,

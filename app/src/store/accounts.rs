@@ -2,7 +2,9 @@
 
 use sqlx::FromRow;
 
+use super::campaign::bump;
 use super::{Db, StoreError};
+use crate::domain::campaign::Metric;
 use crate::domain::{Cohort, Contact, Role};
 
 /// What is needed to create an account. The password is already hashed.
@@ -60,11 +62,13 @@ const SELECT_ACCOUNT: &str = "SELECT a.id, a.full_name, a.phone, a.email, a.pass
 
 impl Db {
     /// Creates an account; a phone or email already in use gives [`StoreError::ContactTaken`].
+    /// A learner counts in their unit's members from here on (same transaction).
     pub async fn create_account(&self, new: &NewAccount) -> Result<i64, StoreError> {
         let (phone, email) = match &new.contact {
             Contact::Phone(p) => (Some(p.as_str()), None),
             Contact::Email(e) => (None, Some(e.as_str())),
         };
+        let mut tx = self.pool().begin().await.map_err(StoreError::classify)?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO accounts (full_name, phone, email, password_hash, role, cohort, \
              unit_code, position_code, token_version, created_at) \
@@ -79,9 +83,21 @@ impl Db {
         .bind(new.unit_code.as_deref())
         .bind(new.position_code.as_deref())
         .bind(new.created_at)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await
         .map_err(StoreError::classify)?;
+        if let (Role::Learner, Some(cohort), Some(unit)) =
+            (new.role, new.cohort, new.unit_code.as_deref())
+        {
+            bump(
+                &mut tx,
+                unit,
+                &[(Metric::Members(cohort), 1)],
+                new.created_at,
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(StoreError::classify)?;
         Ok(id)
     }
 

@@ -3,7 +3,10 @@
 
 use sqlx::{Any, FromRow, Transaction};
 
+use super::campaign::{bump, refresh_households_of};
 use super::{Db, StoreError};
+use crate::domain::campaign::Metric;
+use crate::domain::Cohort;
 
 /// A piece of evidence to record with the attempt or run that earned it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,6 +49,7 @@ pub struct StandingRow {
     pub review_at: Option<i64>,
     pub evidence_seen: i64,
     pub updated_at: i64,
+    pub trained: i64,
 }
 
 /// A freshly computed standing and the levels behind it.
@@ -58,6 +62,8 @@ pub struct NewStanding {
     pub met: i64,
     pub required: i64,
     pub meets: bool,
+    /// Ever passed a quiz or an exam run.
+    pub trained: bool,
     pub leader_ready: bool,
     pub review_at: Option<i64>,
     pub evidence_seen: i64,
@@ -124,7 +130,7 @@ pub struct AssignmentRow {
 }
 
 const STANDING_COLUMNS: &str = "account_id, unit_code, cohort, position_id, met, required, meets, \
-     leader_ready, meets_since, review_at, evidence_seen, updated_at";
+     leader_ready, meets_since, review_at, evidence_seen, updated_at, trained";
 
 pub(super) async fn insert_evidence(
     tx: &mut Transaction<'static, Any>,
@@ -154,22 +160,41 @@ pub(super) async fn insert_evidence(
     Ok(())
 }
 
-async fn bump_count(
+/// Moves the unit's (and province's) counts of learners meeting their standard and trained
+/// from what a standing was to what it is; a resident's households follow.
+async fn move_counts(
     tx: &mut Transaction<'static, Any>,
-    unit: &str,
-    cohort: &str,
-    delta: i64,
+    was: Option<(&str, &str, bool, bool)>,
+    now: Option<(&str, &str, bool, bool)>,
+    account_id: i64,
+    at: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO unit_counts (unit_code, cohort, meeting) VALUES ($1, $2, $3) \
-         ON CONFLICT (unit_code, cohort) DO UPDATE SET meeting = unit_counts.meeting + excluded.meeting",
-    )
-    .bind(unit)
-    .bind(cohort)
-    .bind(delta)
-    .execute(&mut **tx)
-    .await
-    .map_err(StoreError::classify)?;
+    if was == now {
+        return Ok(());
+    }
+    for (side, sign) in [(was, -1), (now, 1)] {
+        let Some((unit, cohort, meets, trained)) = side else {
+            continue;
+        };
+        let Some(cohort) = Cohort::parse(cohort) else {
+            continue;
+        };
+        bump(
+            tx,
+            unit,
+            &[
+                (Metric::Meeting(cohort), sign * i64::from(meets)),
+                (Metric::Trained(cohort), sign * i64::from(trained)),
+            ],
+            at,
+        )
+        .await?;
+    }
+    let resident =
+        |s: Option<(&str, &str, bool, bool)>| s.is_some_and(|(_, c, _, _)| c == "resident");
+    if resident(was) || resident(now) {
+        refresh_households_of(tx, account_id, at).await?;
+    }
     Ok(())
 }
 
@@ -214,9 +239,9 @@ impl Db {
                 sqlx::query(
                     "UPDATE standings SET unit_code = $1, cohort = $2, position_id = $3, met = $4, \
                      required = $5, meets = $6, leader_ready = $7, meets_since = $8, review_at = $9, \
-                     evidence_seen = $10, updated_at = $11 \
+                     evidence_seen = $10, updated_at = $11, trained = $18 \
                      WHERE account_id = $12 AND unit_code = $13 AND cohort = $14 AND meets = $15 \
-                     AND evidence_seen = $16 AND updated_at = $17",
+                     AND evidence_seen = $16 AND updated_at = $17 AND trained = $19",
                 )
                 .bind(&new.unit_code)
                 .bind(&new.cohort)
@@ -235,14 +260,17 @@ impl Db {
                 .bind(o.meets)
                 .bind(o.evidence_seen)
                 .bind(o.updated_at)
+                .bind(i64::from(new.trained))
+                .bind(o.trained)
                 .execute(&mut *tx)
                 .await
             }
             None => {
                 sqlx::query(
                     "INSERT INTO standings (account_id, unit_code, cohort, position_id, met, \
-                     required, meets, leader_ready, meets_since, review_at, evidence_seen, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                     required, meets, leader_ready, meets_since, review_at, evidence_seen, updated_at, \
+                     trained) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
                      ON CONFLICT (account_id) DO NOTHING",
                 )
                 .bind(new.account_id)
@@ -257,6 +285,7 @@ impl Db {
                 .bind(new.review_at)
                 .bind(new.evidence_seen)
                 .bind(new.at)
+                .bind(i64::from(new.trained))
                 .execute(&mut *tx)
                 .await
             }
@@ -266,20 +295,21 @@ impl Db {
             tx.rollback().await.map_err(StoreError::classify)?;
             return Ok(Saved::Raced);
         }
-        let was = old
-            .filter(|o| o.meets == 1)
-            .map(|o| (o.unit_code.as_str(), o.cohort.as_str()));
-        let now = new
-            .meets
-            .then_some((new.unit_code.as_str(), new.cohort.as_str()));
-        if was != now {
-            if let Some((unit, cohort)) = was {
-                bump_count(&mut tx, unit, cohort, -1).await?;
-            }
-            if let Some((unit, cohort)) = now {
-                bump_count(&mut tx, unit, cohort, 1).await?;
-            }
-        }
+        let was = old.map(|o| {
+            (
+                o.unit_code.as_str(),
+                o.cohort.as_str(),
+                o.meets == 1,
+                o.trained == 1,
+            )
+        });
+        let now = Some((
+            new.unit_code.as_str(),
+            new.cohort.as_str(),
+            new.meets,
+            new.trained,
+        ));
+        move_counts(&mut tx, was, now, new.account_id, new.at).await?;
         sqlx::query("DELETE FROM verified_levels WHERE account_id = $1")
             .bind(new.account_id)
             .execute(&mut *tx)
@@ -305,11 +335,11 @@ impl Db {
 
     /// Removes the standing of someone no longer held to a standard, and their place in the
     /// unit count, if it is still the standing `old`.
-    pub async fn clear_standing(&self, old: &StandingRow) -> Result<Saved, StoreError> {
+    pub async fn clear_standing(&self, old: &StandingRow, at: i64) -> Result<Saved, StoreError> {
         let mut tx = self.pool().begin().await.map_err(StoreError::classify)?;
         let gone = sqlx::query(
             "DELETE FROM standings WHERE account_id = $1 AND unit_code = $2 AND cohort = $3 \
-             AND meets = $4 AND evidence_seen = $5 AND updated_at = $6",
+             AND meets = $4 AND evidence_seen = $5 AND updated_at = $6 AND trained = $7",
         )
         .bind(old.account_id)
         .bind(&old.unit_code)
@@ -317,6 +347,7 @@ impl Db {
         .bind(old.meets)
         .bind(old.evidence_seen)
         .bind(old.updated_at)
+        .bind(old.trained)
         .execute(&mut *tx)
         .await
         .map_err(StoreError::classify)?;
@@ -324,9 +355,13 @@ impl Db {
             tx.rollback().await.map_err(StoreError::classify)?;
             return Ok(Saved::Raced);
         }
-        if old.meets == 1 {
-            bump_count(&mut tx, &old.unit_code, &old.cohort, -1).await?;
-        }
+        let was = (
+            old.unit_code.as_str(),
+            old.cohort.as_str(),
+            old.meets == 1,
+            old.trained == 1,
+        );
+        move_counts(&mut tx, Some(was), None, old.account_id, at).await?;
         sqlx::query("DELETE FROM verified_levels WHERE account_id = $1")
             .bind(old.account_id)
             .execute(&mut *tx)
@@ -484,33 +519,39 @@ impl Db {
 
     /// The maintained count of a unit's learners of `cohort` meeting their standard.
     pub async fn unit_meeting(&self, unit_code: &str, cohort: &str) -> Result<i64, StoreError> {
-        sqlx::query_as::<_, (i64,)>(
-            "SELECT meeting FROM unit_counts WHERE unit_code = $1 AND cohort = $2",
-        )
-        .bind(unit_code)
-        .bind(cohort)
-        .fetch_optional(self.pool())
-        .await
-        .map(|row| row.map_or(0, |(n,)| n))
-        .map_err(StoreError::classify)
+        let Some(cohort) = Cohort::parse(cohort) else {
+            return Ok(0);
+        };
+        sqlx::query_as::<_, (i64,)>("SELECT value FROM stats WHERE scope = $1 AND metric = $2")
+            .bind(unit_code)
+            .bind(Metric::Meeting(cohort).as_str())
+            .fetch_optional(self.pool())
+            .await
+            .map(|row| row.map_or(0, |(n,)| n))
+            .map_err(StoreError::classify)
     }
 
-    /// Every unit of a province with its staff of `cohort` and how many meet their standard.
+    /// Every unit of a province with its learners of `cohort` and how many meet their
+    /// standard (both maintained counts).
     pub async fn unit_counts(
         &self,
         province_code: &str,
         cohort: &str,
     ) -> Result<Vec<UnitCountRow>, StoreError> {
+        let Some(c) = Cohort::parse(cohort) else {
+            return Ok(Vec::new());
+        };
         sqlx::query_as::<_, UnitCountRow>(
             "SELECT u.code, u.name, \
-             (SELECT COUNT(*) FROM accounts a WHERE a.unit_code = u.code AND a.role = 'learner' \
-              AND a.cohort = $2) AS staff, \
-             COALESCE((SELECT c.meeting FROM unit_counts c WHERE c.unit_code = u.code \
-              AND c.cohort = $2), 0) AS meeting \
+             COALESCE((SELECT s.value FROM stats s WHERE s.scope = u.code AND s.metric = $2), 0) \
+             AS staff, \
+             COALESCE((SELECT s.value FROM stats s WHERE s.scope = u.code AND s.metric = $3), 0) \
+             AS meeting \
              FROM units u WHERE u.province_code = $1 ORDER BY u.code",
         )
         .bind(province_code)
-        .bind(cohort)
+        .bind(Metric::Members(c).as_str())
+        .bind(Metric::Meeting(c).as_str())
         .fetch_all(self.pool())
         .await
         .map_err(StoreError::classify)

@@ -5,17 +5,24 @@
 //! times as Unix seconds. Each dialect has its own migrations holding the same changes.
 
 mod accounts;
+mod campaign;
 mod competency;
 mod learning;
 mod practice;
+mod roster;
 
 pub use accounts::{AccountRow, AccountSummary, NewAccount};
+pub use campaign::{
+    province_scope, AssistRow, CampaignRow, DailyCount, DeploymentRow, FiguresRow, NewAssist,
+    NewCampaign, NewFigures, ReadyForDeployment,
+};
 pub use competency::{
     AssignmentRow, EvidenceRow, NewEvidence, NewStanding, ReadyRow, ResultRow, Saved, StaffRow,
     StandingRow, UnitCountRow,
 };
 pub use learning::{AttemptRow, BestResult, NewAttempt};
 pub use practice::{NewRun, RunResult, RunRow};
+pub use roster::{RosterAccount, RosterWrite, UploadRow};
 
 use std::str::FromStr;
 use std::sync::Once;
@@ -43,6 +50,12 @@ pub enum StoreError {
     ContactTaken,
     #[error("the referenced row does not exist")]
     NotFound,
+    /// The volunteer already has a place in that shift.
+    #[error("the volunteer already has a shift then")]
+    Busy,
+    /// What a change was prepared from has changed meanwhile: nothing was written.
+    #[error("the records changed since the change was prepared")]
+    Stale,
     #[error("unsupported database URL (use sqlite:// or postgres://)")]
     UnsupportedUrl,
     #[error("database error: {0}")]
@@ -190,5 +203,77 @@ impl Db {
             .fetch_optional(&self.pool)
             .await
             .map_err(StoreError::classify)
+    }
+}
+
+/// Helpers of bulk loads (the synthetic city): raw statements, the next free ids, and the
+/// bookkeeping after rows were written with explicit ids.
+impl Db {
+    /// Runs one statement with one text argument (a JSON array of rows for SQLite's
+    /// `json_each`).
+    pub async fn execute_raw(&self, sql: &str, text: &str) -> Result<u64, StoreError> {
+        sqlx::query(sql)
+            .bind(text)
+            .execute(&self.pool)
+            .await
+            .map(|r| r.rows_affected())
+            .map_err(StoreError::classify)
+    }
+
+    pub async fn max_account_id(&self) -> Result<i64, StoreError> {
+        self.max_id("accounts").await
+    }
+
+    /// The largest id of a table (0 when empty). `table` is one of hocso's own names.
+    pub async fn max_id(&self, table: &'static str) -> Result<i64, StoreError> {
+        let (id,): (i64,) = sqlx::query_as(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"))
+            .fetch_one(&self.pool)
+            .await
+            .map_err(StoreError::classify)?;
+        Ok(id)
+    }
+
+    /// An organizer or admin to name as the author of generated shifts, created (without a
+    /// password) when there is none.
+    pub async fn any_staff_id(&self) -> Result<i64, StoreError> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM accounts WHERE role IN ('organizer', 'admin') ORDER BY id LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::classify)?;
+        if let Some((id,)) = row {
+            return Ok(id);
+        }
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO accounts (full_name, email, password_hash, role, token_version, created_at) \
+             VALUES ('Ban tổ chức (dữ liệu mẫu)', 'ban-to-chuc@seed.invalid', '', 'organizer', 0, 0) \
+             RETURNING id",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(StoreError::classify)?;
+        Ok(id)
+    }
+
+    /// After rows were written with explicit ids: PostgreSQL's id sequences move past them,
+    /// and both databases refresh the planner's statistics.
+    pub async fn after_bulk_load(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            for table in ["accounts", "deployments", "assists", "evidence"] {
+                sqlx::query(&format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                     GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"
+                ))
+                .execute(&self.pool)
+                .await
+                .map_err(StoreError::classify)?;
+            }
+        }
+        sqlx::query("ANALYZE")
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::classify)?;
+        Ok(())
     }
 }

@@ -1,0 +1,864 @@
+//! Campaign flows: the city dashboard and a unit's report (read from the rollups, never from
+//! the records), the campaign's settings and targets, the figures entered from the portal's
+//! statistics, the CSV exports, and building the rollups once from the records.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::{internal, now, AppState, HANOI_PROVINCE_CODE};
+use crate::api::campaign::{
+    AssistSummary, CampaignInfo, CampaignSettings, CohortLine, Dashboard, FiguresView, GoalLine,
+    ShiftLine, UnitSummary,
+};
+use crate::api::{AppError, CurrentUser};
+use crate::components::form::FormErrors;
+use crate::domain::campaign::{self, Calendar, Goal, Metric, Reading, Shift};
+use crate::domain::vn::{vn_day, Date};
+use crate::domain::{Cohort, Role};
+use crate::store::{province_scope, CampaignRow, FiguresRow, NewCampaign, NewFigures, StoreError};
+
+/// What a new campaign is called and how long it runs when nobody says otherwise.
+pub const DEFAULT_DAYS: i64 = 45;
+
+/// At start-up: builds the rollups from the records when they never were (the first start
+/// after the campaign migration). Returns whether it built them.
+pub async fn ensure_rollups(state: &AppState) -> Result<bool, StoreError> {
+    if state.db.rollups_built().await? {
+        return Ok(false);
+    }
+    let min_percent = i64::from(state.content.framework.rule.min_percent);
+    let rows = state.db.rebuild_rollups(min_percent, now()).await?;
+    tracing::info!(rows, "campaign rollups built from the records");
+    Ok(true)
+}
+
+/// A date typed as dd/mm/yyyy, or sent by a date picker as yyyy-mm-dd.
+pub fn parse_date_field(input: &str) -> Option<Date> {
+    let input = input.trim();
+    Date::parse_vn(input).ok().or_else(|| {
+        let parts: Vec<&str> = input.split('-').collect();
+        match parts.as_slice() {
+            [y, m, d] if y.len() == 4 => Date::parse_vn(&format!("{d}/{m}/{y}")).ok(),
+            _ => None,
+        }
+    })
+}
+
+fn calendar(c: &CampaignRow) -> Calendar {
+    Calendar {
+        first_day: c.starts_on.div_euclid(86_400),
+        days: c.days,
+    }
+}
+
+fn info(c: &CampaignRow, today: i64) -> CampaignInfo {
+    let cal = calendar(c);
+    CampaignInfo {
+        id: c.id,
+        name: c.name.clone(),
+        first_day: Date::from_epoch_days(cal.first_day).to_string(),
+        last_day: Date::from_epoch_days(cal.last_day()).to_string(),
+        days: cal.days,
+        phase: cal.phase(today),
+        elapsed: cal.elapsed(today),
+    }
+}
+
+/// A unit's outside figures as they stood on a day: the latest households count and the
+/// latest pair of received/online procedures entered on or before it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Figures {
+    households: Option<i64>,
+    received: Option<i64>,
+    online: Option<i64>,
+}
+
+impl Figures {
+    fn add(self, other: Figures) -> Figures {
+        let sum = |a: Option<i64>, b: Option<i64>| match (a, b) {
+            (None, None) => None,
+            (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+        };
+        let (received, online) = match (self.received, other.received) {
+            (None, None) => (None, None),
+            _ => (
+                sum(self.received, other.received),
+                sum(self.online, other.online),
+            ),
+        };
+        Figures {
+            households: sum(self.households, other.households),
+            received,
+            online,
+        }
+    }
+}
+
+/// Each unit's figures as of `day` (rows oldest first).
+fn figures_on(rows: &[FiguresRow], day: i64) -> HashMap<&str, Figures> {
+    let mut out: HashMap<&str, Figures> = HashMap::new();
+    for r in rows.iter().filter(|r| r.as_of.div_euclid(86_400) <= day) {
+        let f = out.entry(r.unit_code.as_str()).or_default();
+        if r.households.is_some() {
+            f.households = r.households;
+        }
+        if let (Some(received), Some(online)) = (r.procedures_received, r.procedures_online) {
+            f.received = Some(received);
+            f.online = Some(online);
+        }
+    }
+    out
+}
+
+fn stat(stats: &HashMap<Metric, i64>, m: Metric) -> i64 {
+    stats.get(&m).copied().unwrap_or(0)
+}
+
+fn reading(goal: Goal, stats: &HashMap<Metric, i64>, figures: Figures) -> Reading {
+    match goal {
+        Goal::OfficialsMeeting => Reading::share(
+            stat(stats, Metric::Meeting(Cohort::Official)),
+            stat(stats, Metric::Members(Cohort::Official)),
+        ),
+        Goal::VolunteersReady => Reading::count(stat(stats, Metric::Meeting(Cohort::Volunteer))),
+        Goal::VolunteersDeployed => Reading::count(stat(stats, Metric::Deployed)),
+        Goal::ResidentsTrained => Reading::count(stat(stats, Metric::Trained(Cohort::Resident))),
+        Goal::HouseholdsProficient => Reading {
+            count: stat(stats, Metric::HouseholdsProficient),
+            of: figures.households,
+        },
+        Goal::OnlineRate => match (figures.online, figures.received) {
+            (Some(online), Some(received)) => Reading::share(online, received),
+            _ => Reading::default(),
+        },
+    }
+}
+
+/// The targets that apply to a scope: a unit's own, else (percent goals only) the city's.
+fn targets_for(all: &[(String, String, i64)], unit: Option<&str>) -> BTreeMap<Goal, i64> {
+    let mut out = BTreeMap::new();
+    for (scope, metric, target) in all {
+        let Some(goal) = Goal::parse(metric) else {
+            continue;
+        };
+        if scope == "city" && (unit.is_none() || goal.is_percent()) {
+            out.entry(goal).or_insert(*target);
+        }
+    }
+    if let Some(unit) = unit {
+        for (scope, metric, target) in all {
+            if let (true, Some(goal)) = (scope == unit, Goal::parse(metric)) {
+                out.insert(goal, *target);
+            }
+        }
+    }
+    out
+}
+
+fn cohorts(stats: &HashMap<Metric, i64>) -> Vec<CohortLine> {
+    Cohort::ALL
+        .into_iter()
+        .map(|cohort| CohortLine {
+            cohort,
+            members: stat(stats, Metric::Members(cohort)),
+            trained: stat(stats, Metric::Trained(cohort)),
+            meeting: stat(stats, Metric::Meeting(cohort)),
+        })
+        .collect()
+}
+
+fn assists(stats: &HashMap<Metric, i64>) -> AssistSummary {
+    AssistSummary {
+        total: stat(stats, Metric::Assists),
+        online: stat(stats, Metric::AssistsOnline),
+        helped: stat(stats, Metric::AssistsHelped),
+        impossible: stat(stats, Metric::AssistsImpossible),
+        minutes: stat(stats, Metric::AssistMinutes),
+        independent: stat(stats, Metric::AssistsIndependent),
+        households_seen: stat(stats, Metric::HouseholdsSeen),
+        households_proficient: stat(stats, Metric::HouseholdsProficient),
+    }
+}
+
+/// The goal lines of a scope: today's value, the target line, and the history of each day.
+#[allow(clippy::too_many_arguments)]
+fn goal_lines(
+    campaign: Option<&CampaignRow>,
+    today: i64,
+    stats: &HashMap<Metric, i64>,
+    history: &BTreeMap<Metric, Vec<i64>>,
+    figures: &[FiguresRow],
+    unit: Option<&str>,
+    targets: &BTreeMap<Goal, i64>,
+) -> Vec<GoalLine> {
+    let cal = campaign.map(calendar);
+    let elapsed = cal.map_or(0, |c| c.elapsed(today));
+    let scope_figures = |day: i64| -> Figures {
+        figures_on(figures, day)
+            .into_iter()
+            .filter(|(u, _)| unit.is_none_or(|x| x == *u))
+            .fold(Figures::default(), |acc, (_, f)| acc.add(f))
+    };
+    // The history holds the day before the campaign at index 0, then one entry a day.
+    let stats_on = |i: usize| -> HashMap<Metric, i64> {
+        history
+            .iter()
+            .filter_map(|(m, series)| Some((*m, *series.get(i)?)))
+            .collect()
+    };
+    let today_figures = scope_figures(today);
+    Goal::ALL
+        .into_iter()
+        .map(|goal| {
+            let now = reading(goal, stats, today_figures);
+            let target = targets.get(&goal).copied();
+            let (start, series) = match cal {
+                Some(c) => {
+                    let start = reading(goal, &stats_on(0), scope_figures(c.first_day - 1))
+                        .value(goal)
+                        .unwrap_or(0);
+                    let series = (1..=elapsed)
+                        .map(|i| {
+                            let day = c.first_day + i - 1;
+                            let s = if day == today {
+                                stats.clone()
+                            } else {
+                                stats_on(usize::try_from(i).unwrap_or(0))
+                            };
+                            reading(goal, &s, scope_figures(day)).value(goal)
+                        })
+                        .collect();
+                    (start, series)
+                }
+                None => (0, Vec::new()),
+            };
+            let expected = match (cal, target) {
+                (Some(c), Some(t)) => Some(campaign::target_line(start.min(t), t, elapsed, c.days)),
+                _ => None,
+            };
+            let value = now.value(goal);
+            let behind = !campaign::shortfalls(
+                &[(goal, target, value, start)],
+                elapsed,
+                cal.map_or(0, |c| c.days),
+            )
+            .is_empty();
+            GoalLine {
+                goal,
+                value,
+                count: now.count,
+                of: now.of,
+                target,
+                expected,
+                start,
+                series,
+                behind,
+            }
+        })
+        .collect()
+}
+
+/// The organizers' dashboard for Hà Nội: day N of the campaign, each goal against its target
+/// line, coverage per cohort, the units at risk and every unit's numbers.
+pub async fn dashboard(state: &AppState, user: &CurrentUser) -> Result<Dashboard, AppError> {
+    let province = HANOI_PROVINCE_CODE;
+    let at = now();
+    let today = vn_day(at);
+    let scope = province_scope(province);
+    let campaign = state
+        .db
+        .current_campaign(province, today * 86_400)
+        .await
+        .map_err(internal)?;
+    let stats = state.db.stats_of(&scope).await.map_err(internal)?;
+    let (history, all_targets, figures) = match &campaign {
+        Some(c) => {
+            let cal = calendar(c);
+            (
+                state
+                    .db
+                    .history(&scope, cal.first_day - 1, cal.days + 1)
+                    .await
+                    .map_err(internal)?,
+                state.db.targets(c.id).await.map_err(internal)?,
+                state.db.figures(c.id, None).await.map_err(internal)?,
+            )
+        }
+        None => (BTreeMap::new(), Vec::new(), Vec::new()),
+    };
+    let targets = targets_for(&all_targets, None);
+    let goals = goal_lines(
+        campaign.as_ref(),
+        today,
+        &stats,
+        &history,
+        &figures,
+        None,
+        &targets,
+    );
+    let units = unit_summaries(
+        state,
+        province,
+        campaign.as_ref(),
+        &all_targets,
+        &figures,
+        today,
+    )
+    .await?;
+    let mut at_risk: Vec<UnitSummary> = units
+        .iter()
+        .filter(|u| !u.behind.is_empty())
+        .cloned()
+        .collect();
+    at_risk.sort_by_key(|u| (u.pace.unwrap_or(100), u.code.clone()));
+    Ok(Dashboard {
+        campaign: campaign.as_ref().map(|c| info(c, today)),
+        scope_name: province_name(state, province).await?,
+        unit_code: None,
+        goals,
+        cohorts: cohorts(&stats),
+        assists: assists(&stats),
+        at_risk,
+        units,
+        shifts: Vec::new(),
+        figures: None,
+        unit_targets: Vec::new(),
+        can_enter_figures: user.role.may_list_accounts(),
+        can_set_targets: user.role.may_list_accounts(),
+    })
+}
+
+async fn province_name(state: &AppState, code: &str) -> Result<String, AppError> {
+    Ok(state
+        .db
+        .province(code)
+        .await
+        .map_err(internal)?
+        .unwrap_or_else(|| code.to_owned()))
+}
+
+/// Every unit of a province with its numbers and the goals it is behind on.
+async fn unit_summaries(
+    state: &AppState,
+    province: &str,
+    campaign: Option<&CampaignRow>,
+    all_targets: &[(String, String, i64)],
+    figures: &[FiguresRow],
+    today: i64,
+) -> Result<Vec<UnitSummary>, AppError> {
+    let units = state.db.units(province).await.map_err(internal)?;
+    let stats = state.db.unit_stats(province).await.map_err(internal)?;
+    let cal = campaign.map(calendar);
+    let openings = match cal {
+        Some(c) => state
+            .db
+            .unit_openings(province, c.first_day)
+            .await
+            .map_err(internal)?,
+        None => HashMap::new(),
+    };
+    let now_figures = figures_on(figures, today);
+    let start_figures = cal
+        .map(|c| figures_on(figures, c.first_day - 1))
+        .unwrap_or_default();
+    let empty = HashMap::new();
+    Ok(units
+        .into_iter()
+        .map(|u| {
+            let s = stats.get(&u.code).unwrap_or(&empty);
+            let f = now_figures
+                .get(u.code.as_str())
+                .copied()
+                .unwrap_or_default();
+            let targets = targets_for(all_targets, Some(&u.code));
+            let opening = openings.get(&u.code).unwrap_or(&empty);
+            let f0 = start_figures
+                .get(u.code.as_str())
+                .copied()
+                .unwrap_or_default();
+            let judged: Vec<(Goal, Option<i64>, Option<i64>, i64)> = Goal::ALL
+                .into_iter()
+                .map(|g| {
+                    let start = reading(g, opening, f0).value(g).unwrap_or(0);
+                    (
+                        g,
+                        targets.get(&g).copied(),
+                        reading(g, s, f).value(g),
+                        start,
+                    )
+                })
+                .collect();
+            let behind = match cal {
+                Some(c) => campaign::shortfalls(&judged, c.elapsed(today), c.days),
+                None => Vec::new(),
+            };
+            UnitSummary {
+                officials: stat(s, Metric::Members(Cohort::Official)),
+                officials_meeting: stat(s, Metric::Meeting(Cohort::Official)),
+                volunteers_ready: stat(s, Metric::Meeting(Cohort::Volunteer)),
+                deployed: stat(s, Metric::Deployed),
+                residents_trained: stat(s, Metric::Trained(Cohort::Resident)),
+                households_proficient: stat(s, Metric::HouseholdsProficient),
+                households: f.households,
+                online_rate: reading(Goal::OnlineRate, s, f).value(Goal::OnlineRate),
+                pace: behind.first().map(|b| b.pace_percent()),
+                behind: behind
+                    .iter()
+                    .map(|b| (b.goal, b.value, b.expected))
+                    .collect(),
+                code: u.code,
+                name: u.name,
+            }
+        })
+        .collect())
+}
+
+fn may_see(user: &CurrentUser, unit: &str) -> Result<(), AppError> {
+    if user.role.may_view_unit(user.unit_code.as_deref(), unit) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// One unit's report: its goals against its targets, coverage, sessions, shifts and figures.
+/// A unit manager sees only their own unit.
+pub async fn unit_report(
+    state: &AppState,
+    user: &CurrentUser,
+    code: &str,
+) -> Result<Dashboard, AppError> {
+    may_see(user, code)?;
+    let unit = state
+        .db
+        .unit(code)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let province = state
+        .db
+        .unit_province(code)
+        .await
+        .map_err(internal)?
+        .unwrap_or_else(|| HANOI_PROVINCE_CODE.to_owned());
+    let at = now();
+    let today = vn_day(at);
+    let campaign = state
+        .db
+        .current_campaign(&province, today * 86_400)
+        .await
+        .map_err(internal)?;
+    let stats = state.db.stats_of(code).await.map_err(internal)?;
+    let (history, all_targets, figures) = match &campaign {
+        Some(c) => {
+            let cal = calendar(c);
+            (
+                state
+                    .db
+                    .history(code, cal.first_day - 1, cal.days + 1)
+                    .await
+                    .map_err(internal)?,
+                state.db.targets(c.id).await.map_err(internal)?,
+                state.db.figures(c.id, Some(code)).await.map_err(internal)?,
+            )
+        }
+        None => (BTreeMap::new(), Vec::new(), Vec::new()),
+    };
+    let targets = targets_for(&all_targets, Some(code));
+    let goals = goal_lines(
+        campaign.as_ref(),
+        today,
+        &stats,
+        &history,
+        &figures,
+        Some(code),
+        &targets,
+    );
+    let shifts = state
+        .db
+        .deployments(Some(code), None, today * 86_400, 60)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|d| shift_line(d, today))
+        .collect();
+    let latest = figures.last().map(|f| FiguresView {
+        date: Date::from_epoch_days(f.as_of.div_euclid(86_400)).to_string(),
+        households: f.households,
+        received: f.procedures_received,
+        online: f.procedures_online,
+    });
+    let unit_targets = all_targets
+        .iter()
+        .filter(|(scope, _, _)| scope == code)
+        .filter_map(|(_, m, t)| Some((Goal::parse(m)?, *t)))
+        .collect();
+    Ok(Dashboard {
+        campaign: campaign.as_ref().map(|c| info(c, today)),
+        scope_name: unit.name,
+        unit_code: Some(unit.code),
+        goals,
+        cohorts: cohorts(&stats),
+        assists: assists(&stats),
+        at_risk: Vec::new(),
+        units: Vec::new(),
+        shifts,
+        figures: latest,
+        unit_targets,
+        can_enter_figures: campaign.is_some(),
+        can_set_targets: campaign.is_some() && user.role.may_list_accounts(),
+    })
+}
+
+/// A shift as listed.
+pub fn shift_line(d: crate::store::DeploymentRow, today: i64) -> ShiftLine {
+    let day = d.day.div_euclid(86_400);
+    ShiftLine {
+        id: d.id,
+        volunteer: d.volunteer_name,
+        unit_code: d.unit_code,
+        unit: d.unit_name,
+        date: Date::from_epoch_days(day).to_string(),
+        shift: Shift::parse(&d.shift).unwrap_or(Shift::Morning),
+        assists: d.assists,
+        open: campaign::may_log_for(day, today),
+    }
+}
+
+/// The settings form: the current campaign's, or a new 45-day campaign from today.
+pub async fn settings(state: &AppState) -> Result<CampaignSettings, AppError> {
+    let today = vn_day(now());
+    let campaign = state
+        .db
+        .current_campaign(HANOI_PROVINCE_CODE, today * 86_400)
+        .await
+        .map_err(internal)?;
+    let Some(c) = campaign else {
+        return Ok(CampaignSettings {
+            id: None,
+            name: String::new(),
+            first_day: Date::from_epoch_days(today).to_string(),
+            days: DEFAULT_DAYS,
+            targets: Goal::ALL.into_iter().map(|g| (g, None)).collect(),
+        });
+    };
+    let targets = targets_for(&state.db.targets(c.id).await.map_err(internal)?, None);
+    Ok(CampaignSettings {
+        id: Some(c.id),
+        name: c.name.clone(),
+        first_day: Date::from_epoch_days(calendar(&c).first_day).to_string(),
+        days: c.days,
+        targets: Goal::ALL
+            .into_iter()
+            .map(|g| (g, targets.get(&g).copied()))
+            .collect(),
+    })
+}
+
+/// Reads target fields `target-<goal>`: blank is no target; otherwise a whole number within
+/// the goal's range.
+fn read_targets(form: &HashMap<String, String>, errors: &mut FormErrors) -> Vec<(String, i64)> {
+    let mut targets = Vec::new();
+    for goal in Goal::ALL {
+        let name = format!("target-{}", goal.as_str());
+        let value = form.get(&name).map(|v| v.trim()).unwrap_or_default();
+        if value.is_empty() {
+            continue;
+        }
+        let key = if goal.is_percent() {
+            "campaign.errors.percent"
+        } else {
+            "campaign.errors.count"
+        };
+        match value.trim_end_matches('%').trim().parse::<i64>() {
+            Ok(n) if (0..=goal.max_target()).contains(&n) => {
+                targets.push((goal.as_str().to_owned(), n))
+            }
+            _ => errors.add(name, key),
+        }
+    }
+    targets
+}
+
+/// Creates or changes Hà Nội's campaign (form fields `name`, `first_day`, `days`,
+/// `target-<goal>`). Every problem is reported; nothing is written unless all is well.
+pub async fn save_settings(
+    state: &AppState,
+    user: &CurrentUser,
+    form: &HashMap<String, String>,
+) -> Result<(), Result<FormErrors, AppError>> {
+    if !user.role.may_list_accounts() {
+        return Err(Err(AppError::Forbidden));
+    }
+    let mut errors = FormErrors::default();
+    let name = crate::domain::text::normalize(form.get("name").map(String::as_str).unwrap_or(""));
+    if name.is_empty() || name.chars().count() > 120 {
+        errors.add("name", "campaign.errors.name");
+    }
+    let first = parse_date_field(form.get("first_day").map(String::as_str).unwrap_or(""));
+    if first.is_none() {
+        errors.add("first_day", "campaign.errors.first_day");
+    }
+    let days = form
+        .get("days")
+        .and_then(|d| d.trim().parse::<i64>().ok())
+        .filter(|d| (1..=366).contains(d));
+    if days.is_none() {
+        errors.add("days", "campaign.errors.days");
+    }
+    let targets = read_targets(form, &mut errors);
+    let (Some(first), Some(days), true) = (first, days, errors.is_empty()) else {
+        return Err(Ok(errors));
+    };
+    let today = vn_day(now());
+    let current = state
+        .db
+        .current_campaign(HANOI_PROVINCE_CODE, today * 86_400)
+        .await
+        .map_err(|e| Err(internal(e)))?;
+    let id = form.get("id").and_then(|i| i.parse::<i64>().ok());
+    let result = match (id, current) {
+        (Some(id), Some(c)) if c.id == id => {
+            state
+                .db
+                .update_campaign(id, &name, first.unix_start(), days, &targets)
+                .await
+        }
+        (Some(_), _) => return Err(Ok(FormErrors::general("campaign.errors.changed"))),
+        (None, _) => state
+            .db
+            .create_campaign(&NewCampaign {
+                province_code: HANOI_PROVINCE_CODE.to_owned(),
+                name,
+                starts_on: first.unix_start(),
+                days,
+                targets,
+                created_by: Some(user.id),
+                created_at: now(),
+            })
+            .await
+            .map(|_| ()),
+    };
+    result.map_err(|e| Err(internal(e)))
+}
+
+/// Reads a whole number field: blank is `None`.
+fn count_field(form: &HashMap<String, String>, name: &str, errors: &mut FormErrors) -> Option<i64> {
+    let value = form.get(name).map(|v| v.trim()).unwrap_or_default();
+    if value.is_empty() {
+        return None;
+    }
+    let digits: String = value
+        .chars()
+        .filter(|c| !matches!(c, '.' | ',' | ' '))
+        .collect();
+    match digits.parse::<i64>() {
+        Ok(n) if (0..=100_000_000).contains(&n) => Some(n),
+        _ => {
+            errors.add(name.to_owned(), "campaign.errors.count");
+            None
+        }
+    }
+}
+
+/// Records a unit's figures from the portal's statistics (fields `as_of`, `households`,
+/// `received`, `online`). The unit's manager, organizers and admins may.
+pub async fn save_figures(
+    state: &AppState,
+    user: &CurrentUser,
+    code: &str,
+    form: &HashMap<String, String>,
+) -> Result<(), Result<FormErrors, AppError>> {
+    may_see(user, code).map_err(Err)?;
+    match state.db.unit(code).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return Err(Err(AppError::NotFound)),
+        Err(e) => return Err(Err(internal(e))),
+    }
+    let today = vn_day(now());
+    let campaign = state
+        .db
+        .current_campaign(HANOI_PROVINCE_CODE, today * 86_400)
+        .await
+        .map_err(|e| Err(internal(e)))?
+        .ok_or(Ok(FormErrors::general("campaign.errors.no_campaign")))?;
+    let mut errors = FormErrors::default();
+    let as_of = match form.get("as_of").map(|v| v.trim()).unwrap_or_default() {
+        "" => Some(Date::from_epoch_days(today)),
+        typed => parse_date_field(typed),
+    };
+    match as_of {
+        None => errors.add("as_of", "campaign.errors.as_of"),
+        Some(d) if d.epoch_day() > today => errors.add("as_of", "campaign.errors.as_of_future"),
+        _ => {}
+    }
+    let households = count_field(form, "households", &mut errors);
+    let received = count_field(form, "received", &mut errors);
+    let online = count_field(form, "online", &mut errors);
+    if received.is_some() != online.is_some() {
+        errors.add(
+            if received.is_none() {
+                "received"
+            } else {
+                "online"
+            },
+            "campaign.errors.pair",
+        );
+    }
+    if let (Some(r), Some(o)) = (received, online) {
+        if o > r {
+            errors.add("online", "campaign.errors.online_above");
+        }
+    }
+    if errors.is_empty() && households.is_none() && received.is_none() {
+        errors.add("households", "campaign.errors.nothing");
+    }
+    let (Some(as_of), true) = (as_of, errors.is_empty()) else {
+        return Err(Ok(errors));
+    };
+    state
+        .db
+        .set_figures(&NewFigures {
+            campaign_id: campaign.id,
+            unit_code: code.to_owned(),
+            as_of: as_of.unix_start(),
+            households,
+            procedures_received: received,
+            procedures_online: online,
+            entered_by: Some(user.id),
+            entered_at: now(),
+        })
+        .await
+        .map_err(|e| Err(internal(e)))
+}
+
+/// Sets a unit's own targets (organizers and admins); blank fields follow the city's.
+pub async fn save_unit_targets(
+    state: &AppState,
+    user: &CurrentUser,
+    code: &str,
+    form: &HashMap<String, String>,
+) -> Result<(), Result<FormErrors, AppError>> {
+    if !user.role.may_list_accounts() {
+        return Err(Err(AppError::Forbidden));
+    }
+    match state.db.unit(code).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return Err(Err(AppError::NotFound)),
+        Err(e) => return Err(Err(internal(e))),
+    }
+    let today = vn_day(now());
+    let campaign = state
+        .db
+        .current_campaign(HANOI_PROVINCE_CODE, today * 86_400)
+        .await
+        .map_err(|e| Err(internal(e)))?
+        .ok_or(Ok(FormErrors::general("campaign.errors.no_campaign")))?;
+    let mut errors = FormErrors::default();
+    let targets = read_targets(form, &mut errors);
+    if !errors.is_empty() {
+        return Err(Ok(errors));
+    }
+    state
+        .db
+        .set_unit_targets(campaign.id, code, &targets)
+        .await
+        .map_err(|e| Err(internal(e)))
+}
+
+/// Quotes a CSV cell that would otherwise be read as a formula by a spreadsheet.
+fn cell(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    }
+}
+
+fn opt(v: Option<i64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The city's units as CSV (UTF-8 with a BOM, so spreadsheets read Vietnamese right).
+pub async fn export_city(state: &AppState, user: &CurrentUser) -> Result<String, AppError> {
+    let d = dashboard(state, user).await?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "ma_don_vi",
+        "ten_don_vi",
+        "can_bo",
+        "can_bo_dat_chuan",
+        "ty_le_dat_chuan",
+        "tnv_san_sang",
+        "tnv_da_dieu_dong",
+        "nguoi_dan_da_hoc",
+        "ho_thanh_thao",
+        "so_ho",
+        "ty_le_truc_tuyen",
+        "muc_tieu_cham",
+    ];
+    let write_err = |e: csv::Error| internal(e);
+    w.write_record(header).map_err(write_err)?;
+    for u in &d.units {
+        let share = (u.officials_meeting * 100).checked_div(u.officials);
+        let behind: Vec<&str> = u.behind.iter().map(|(g, _, _)| g.as_str()).collect();
+        w.write_record([
+            cell(&u.code),
+            cell(&u.name),
+            u.officials.to_string(),
+            u.officials_meeting.to_string(),
+            opt(share),
+            u.volunteers_ready.to_string(),
+            u.deployed.to_string(),
+            u.residents_trained.to_string(),
+            u.households_proficient.to_string(),
+            opt(u.households),
+            opt(u.online_rate),
+            behind.join(" "),
+        ])
+        .map_err(write_err)?;
+    }
+    finish_csv(w)
+}
+
+/// A unit's goals day by day, as CSV.
+pub async fn export_unit(
+    state: &AppState,
+    user: &CurrentUser,
+    code: &str,
+) -> Result<String, AppError> {
+    let d = unit_report(state, user, code).await?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let write_err = |e: csv::Error| internal(e);
+    let mut header = vec!["ngay".to_owned(), "ngay_thu".to_owned()];
+    header.extend(Goal::ALL.iter().map(|g| g.as_str().to_owned()));
+    w.write_record(&header).map_err(write_err)?;
+    if let Some(c) = &d.campaign {
+        let first = parse_date_field(&c.first_day)
+            .map(|d| d.epoch_day())
+            .unwrap_or(0);
+        for i in 0..usize::try_from(c.elapsed).unwrap_or(0) {
+            let mut row = vec![
+                Date::from_epoch_days(first + i as i64).to_string(),
+                (i + 1).to_string(),
+            ];
+            row.extend(
+                d.goals
+                    .iter()
+                    .map(|g| opt(g.series.get(i).copied().flatten())),
+            );
+            w.write_record(&row).map_err(write_err)?;
+        }
+    }
+    finish_csv(w)
+}
+
+fn finish_csv(w: csv::Writer<Vec<u8>>) -> Result<String, AppError> {
+    let bytes = w.into_inner().map_err(internal)?;
+    let text = String::from_utf8(bytes).map_err(internal)?;
+    Ok(format!("\u{feff}{text}"))
+}
+
+/// Whether `role` may open the unit reports of the campaign at all.
+pub fn may_open_reports(role: Role) -> bool {
+    role.may_view_units()
+}

@@ -1,0 +1,313 @@
+//! Roster imports: the accounts a roster's codes and contacts already name, and writing a
+//! whole roster in one transaction.
+
+use sqlx::FromRow;
+
+use super::campaign::bump;
+use super::{Db, StoreError};
+use crate::domain::campaign::Metric;
+use crate::domain::{Cohort, Contact};
+
+/// An account as a roster row is compared with it.
+#[derive(Clone, Debug, PartialEq, Eq, FromRow)]
+pub struct RosterAccount {
+    pub id: i64,
+    pub full_name: String,
+    pub role: String,
+    pub cohort: Option<String>,
+    pub roster_code: Option<String>,
+    pub unit_code: Option<String>,
+    pub position_code: Option<String>,
+    pub university: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// One change a roster makes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RosterWrite {
+    /// A new learner, without a password until they activate the account.
+    Create {
+        code: String,
+        full_name: String,
+        cohort: Cohort,
+        unit_code: String,
+        position_code: Option<String>,
+        university: Option<String>,
+        contact: Contact,
+    },
+    /// New values for an account, written only if it still is `old`.
+    Update {
+        old: RosterAccount,
+        full_name: String,
+        unit_code: String,
+        position_code: Option<String>,
+        university: Option<String>,
+        contact: Contact,
+    },
+}
+
+const ROSTER_COLUMNS: &str = "id, full_name, role, cohort, roster_code, unit_code, \
+     position_code, university, phone, email";
+
+impl Db {
+    /// Accounts holding any of `codes` (of a cohort), or any of `contacts`.
+    pub async fn roster_matches(
+        &self,
+        codes: &[(Cohort, String)],
+        contacts: &[Contact],
+    ) -> Result<Vec<RosterAccount>, StoreError> {
+        let mut found: Vec<RosterAccount> = Vec::new();
+        for chunk in codes.chunks(400) {
+            // Row-value IN lists are not portable: spell each pair out.
+            let conditions: Vec<String> = (0..chunk.len())
+                .map(|i| format!("(cohort = ${} AND roster_code = ${})", 2 * i + 1, 2 * i + 2))
+                .collect();
+            let sql = format!(
+                "SELECT {ROSTER_COLUMNS} FROM accounts WHERE {}",
+                conditions.join(" OR ")
+            );
+            let mut q = sqlx::query_as::<_, RosterAccount>(&sql);
+            for (cohort, code) in chunk {
+                q = q.bind(cohort.as_str()).bind(code.as_str());
+            }
+            found.extend(
+                q.fetch_all(self.pool())
+                    .await
+                    .map_err(StoreError::classify)?,
+            );
+        }
+        for (column, values) in [
+            (
+                "phone",
+                contacts
+                    .iter()
+                    .filter_map(|c| match c {
+                        Contact::Phone(p) => Some(p.as_str()),
+                        Contact::Email(_) => None,
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                "email",
+                contacts
+                    .iter()
+                    .filter_map(|c| match c {
+                        Contact::Email(e) => Some(e.as_str()),
+                        Contact::Phone(_) => None,
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+        ] {
+            for chunk in values.chunks(800) {
+                let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+                let sql = format!(
+                    "SELECT {ROSTER_COLUMNS} FROM accounts WHERE {column} IN ({})",
+                    list.join(", ")
+                );
+                let mut q = sqlx::query_as::<_, RosterAccount>(&sql);
+                for v in chunk {
+                    q = q.bind(*v);
+                }
+                found.extend(
+                    q.fetch_all(self.pool())
+                        .await
+                        .map_err(StoreError::classify)?,
+                );
+            }
+        }
+        found.sort_by_key(|a| a.id);
+        found.dedup_by_key(|a| a.id);
+        Ok(found)
+    }
+
+    /// Writes a roster's changes in one transaction: all of them or none. An account that
+    /// changed since it was read, or a contact taken meanwhile, writes nothing
+    /// ([`StoreError::Stale`], [`StoreError::ContactTaken`]). Members counts move with each
+    /// new learner and each move between units. Returns the accounts whose unit or position
+    /// changed (their standing must be recomputed).
+    pub async fn apply_roster(
+        &self,
+        writes: &[RosterWrite],
+        at: i64,
+        mut progress: impl FnMut(usize),
+    ) -> Result<Vec<i64>, StoreError> {
+        let mut tx = self.pool().begin().await.map_err(StoreError::classify)?;
+        let mut moved = Vec::new();
+        for (i, write) in writes.iter().enumerate() {
+            match write {
+                RosterWrite::Create {
+                    code,
+                    full_name,
+                    cohort,
+                    unit_code,
+                    position_code,
+                    university,
+                    contact,
+                } => {
+                    let (phone, email) = split(contact);
+                    sqlx::query(
+                        "INSERT INTO accounts (full_name, phone, email, password_hash, role, cohort, \
+                         unit_code, position_code, token_version, created_at, roster_code, university) \
+                         VALUES ($1, $2, $3, '', 'learner', $4, $5, $6, 0, $7, $8, $9)",
+                    )
+                    .bind(full_name)
+                    .bind(phone)
+                    .bind(email)
+                    .bind(cohort.as_str())
+                    .bind(unit_code)
+                    .bind(position_code.as_deref())
+                    .bind(at)
+                    .bind(code)
+                    .bind(university.as_deref())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::classify)?;
+                    bump(&mut tx, unit_code, &[(Metric::Members(*cohort), 1)], at).await?;
+                }
+                RosterWrite::Update {
+                    old,
+                    full_name,
+                    unit_code,
+                    position_code,
+                    university,
+                    contact,
+                } => {
+                    let (phone, email) = split(contact);
+                    let done = sqlx::query(
+                        "UPDATE accounts SET full_name = $1, unit_code = $2, position_code = $3, \
+                         university = $4, phone = $5, email = $6 \
+                         WHERE id = $7 AND full_name = $8 AND role = 'learner' \
+                         AND COALESCE(unit_code, '') = $9 AND COALESCE(position_code, '') = $10 \
+                         AND COALESCE(university, '') = $11 AND COALESCE(phone, '') = $12 \
+                         AND COALESCE(email, '') = $13",
+                    )
+                    .bind(full_name)
+                    .bind(unit_code)
+                    .bind(position_code.as_deref())
+                    .bind(university.as_deref())
+                    .bind(phone)
+                    .bind(email)
+                    .bind(old.id)
+                    .bind(&old.full_name)
+                    .bind(old.unit_code.clone().unwrap_or_default())
+                    .bind(old.position_code.clone().unwrap_or_default())
+                    .bind(old.university.clone().unwrap_or_default())
+                    .bind(old.phone.clone().unwrap_or_default())
+                    .bind(old.email.clone().unwrap_or_default())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::classify)?;
+                    if done.rows_affected() != 1 {
+                        tx.rollback().await.map_err(StoreError::classify)?;
+                        return Err(StoreError::Stale);
+                    }
+                    let cohort = old.cohort.as_deref().and_then(Cohort::parse);
+                    if old.unit_code.as_deref() != Some(unit_code.as_str()) {
+                        if let Some(cohort) = cohort {
+                            if let Some(from) = old.unit_code.as_deref() {
+                                bump(&mut tx, from, &[(Metric::Members(cohort), -1)], at).await?;
+                            }
+                            bump(&mut tx, unit_code, &[(Metric::Members(cohort), 1)], at).await?;
+                        }
+                    }
+                    if old.unit_code.as_deref() != Some(unit_code.as_str())
+                        || old.position_code != *position_code
+                    {
+                        moved.push(old.id);
+                    }
+                }
+            }
+            progress(i + 1);
+        }
+        tx.commit().await.map_err(StoreError::classify)?;
+        Ok(moved)
+    }
+}
+
+/// A roster file kept between its preview and its import.
+#[derive(Clone, Debug, PartialEq, Eq, FromRow)]
+pub struct UploadRow {
+    pub id: i64,
+    pub uploaded_by: i64,
+    pub file_name: String,
+    pub content: String,
+    pub uploaded_at: i64,
+    pub applied_at: Option<i64>,
+    pub summary: Option<String>,
+}
+
+impl Db {
+    /// Keeps an uploaded roster for its preview; unimported uploads older than a day are
+    /// dropped at the same time (they hold personal data).
+    pub async fn save_upload(
+        &self,
+        by: i64,
+        file_name: &str,
+        content: &str,
+        at: i64,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pool().begin().await.map_err(StoreError::classify)?;
+        sqlx::query("DELETE FROM roster_uploads WHERE applied_at IS NULL AND uploaded_at < $1")
+            .bind(at - 86_400)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::classify)?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO roster_uploads (uploaded_by, file_name, content, uploaded_at) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(by)
+        .bind(file_name)
+        .bind(content)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(StoreError::classify)?;
+        tx.commit().await.map_err(StoreError::classify)?;
+        Ok(id)
+    }
+
+    pub async fn upload(&self, id: i64) -> Result<Option<UploadRow>, StoreError> {
+        sqlx::query_as(
+            "SELECT id, uploaded_by, file_name, content, uploaded_at, applied_at, summary \
+             FROM roster_uploads WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(StoreError::classify)
+    }
+
+    /// Marks an upload imported, clearing its rows and keeping the summary. False when it
+    /// was already imported (a second click).
+    pub async fn finish_upload(&self, id: i64, summary: &str, at: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE roster_uploads SET applied_at = $1, summary = $2, content = '' \
+             WHERE id = $3 AND applied_at IS NULL",
+        )
+        .bind(at)
+        .bind(summary)
+        .bind(id)
+        .execute(self.pool())
+        .await
+        .map_err(StoreError::classify)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Every unit code hocso knows.
+    pub async fn unit_codes(&self) -> Result<std::collections::HashSet<String>, StoreError> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT code FROM units")
+            .fetch_all(self.pool())
+            .await
+            .map_err(StoreError::classify)?;
+        Ok(rows.into_iter().map(|(c,)| c).collect())
+    }
+}
+
+fn split(contact: &Contact) -> (Option<&str>, Option<&str>) {
+    match contact {
+        Contact::Phone(p) => (Some(p.as_str()), None),
+        Contact::Email(e) => (None, Some(e.as_str())),
+    }
+}
