@@ -14,9 +14,9 @@ use app::store::{Db, NewAttempt, NewEvidence};
 use crate::harness::Client;
 use crate::on_both_databases;
 
-const PASSWORD: &str = "mật khẩu thử nghiệm dài";
+pub(crate) const PASSWORD: &str = "mật khẩu thử nghiệm dài";
 
-async fn person(
+pub(crate) async fn person(
     client: &Client,
     name: &str,
     contact: &str,
@@ -42,7 +42,7 @@ async fn person(
     (browser, id)
 }
 
-async fn step(browser: &mut Client, run: &str, step: &str, fields: &[(&str, &str)]) {
+pub(crate) async fn step(browser: &mut Client, run: &str, step: &str, fields: &[(&str, &str)]) {
     let mut form = vec![("step", step), ("action", "next")];
     form.extend_from_slice(fields);
     let reply = browser.post_form(run, &form).await;
@@ -55,7 +55,7 @@ async fn step(browser: &mut Client, run: &str, step: &str, fields: &[(&str, &str
 }
 
 /// Runs an officials' fixture procedure (`chi-can-bo` or `chi-can-bo-hai`) right, in `mode`.
-async fn officials_run(browser: &mut Client, procedure: &str, mode: &str) {
+pub(crate) async fn officials_run(browser: &mut Client, procedure: &str, mode: &str) {
     let reply = browser
         .post_form(
             &format!("/practice/{procedure}/start"),
@@ -95,11 +95,16 @@ async fn officials_run(browser: &mut Client, procedure: &str, mode: &str) {
 }
 
 /// The volunteers' fixture procedure's on-time case, right, in exam mode.
-async fn birth_exam(browser: &mut Client) {
+pub(crate) async fn birth_exam(browser: &mut Client) {
+    birth_run(browser, "exam").await;
+}
+
+/// The volunteers' and residents' fixture procedure's on-time case, right, without hints.
+pub(crate) async fn birth_run(browser: &mut Client, mode: &str) {
     let reply = browser
         .post_form(
             "/practice/khai-sinh-thu/start",
-            &[("scenario", "dung-han"), ("mode", "exam")],
+            &[("scenario", "dung-han"), ("mode", mode)],
         )
         .await;
     let run = reply.location().unwrap().to_owned();

@@ -5,11 +5,13 @@ mod harness;
 
 mod access;
 mod accounts;
+mod campaign;
 mod competency;
 mod content;
 mod learning;
 mod pages;
 mod practice;
+mod rollups;
 mod startup;
 mod storage;
 mod tokens;
