@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Home />
                     <Route path=path!("/login") view=pages::auth::Login />
+                    <Route path=path!("/activate") view=pages::auth::Activate />
                     <Route
                         path=path!("/register")
                         view=pages::auth::Register

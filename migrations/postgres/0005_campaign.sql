@@ -15,6 +15,15 @@ ALTER TABLE accounts ADD COLUMN roster_code TEXT;
 ALTER TABLE accounts ADD COLUMN university TEXT;
 CREATE UNIQUE INDEX accounts_roster_code ON accounts (cohort, roster_code);
 
+-- A one-time code with which a person on an imported roster sets their first password,
+-- handed to them by their unit's manager or an organizer. Only its hash is kept.
+CREATE TABLE activation_codes (
+    account_id  BIGINT PRIMARY KEY REFERENCES accounts (id),
+    code_hash   TEXT NOT NULL,
+    issued_by   BIGINT NOT NULL REFERENCES accounts (id),
+    expires_at  BIGINT NOT NULL
+);
+
 -- Whether the learner ever passed a quiz or an exam run ("trained"); moved into the rollups
 -- with `meets`.
 ALTER TABLE standings ADD COLUMN trained BIGINT NOT NULL DEFAULT 0 CHECK (trained IN (0, 1));

@@ -1,5 +1,6 @@
-//! Demo accounts, one per role (and three officials of one ward), with some quiz results
-//! behind them, for development and the end-to-end tests. Refused in production (see
+//! Demo accounts, one per role (and three officials and a ready volunteer of one ward), with
+//! some quiz results behind them, and a campaign in progress, for development and the
+//! end-to-end tests. Refused in production (see
 //! [`crate::config::Config`]); their passwords are published in the README.
 
 use app::domain::quiz::{score, Answer, AnswerKey};
@@ -20,7 +21,7 @@ type DemoAccount = (
 );
 
 /// The demo accounts. Names are invented; units are real (Phường Ba Đình, Phường Hoàn Kiếm).
-pub const DEMO_ACCOUNTS: [DemoAccount; 8] = [
+pub const DEMO_ACCOUNTS: [DemoAccount; 9] = [
     (
         "Trần Minh Quân",
         "admin@hocso.test",
@@ -93,11 +94,20 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 8] = [
         Some("00004"),
         Some("van-phong-cntt"),
     ),
+    (
+        "Phan Minh Châu",
+        "tnv.sansang@hocso.test",
+        "tnv-san-sang-demo-2025",
+        Role::Learner,
+        Some(Cohort::Volunteer),
+        Some("00004"),
+        None,
+    ),
 ];
 
 /// Quizzes each demo learner passed three weeks before the demo starts: (contact, [(module,
 /// percent)]). They leave every official with some verified levels and some gaps.
-const DEMO_RESULTS: [(&str, &[(&str, u32)]); 3] = [
+const DEMO_RESULTS: [(&str, &[(&str, u32)]); 4] = [
     (
         "canbo@hocso.test",
         &[
@@ -125,10 +135,25 @@ const DEMO_RESULTS: [(&str, &[(&str, u32)]); 3] = [
             ("thanh-toan-le-phi", 86),
         ],
     ),
+    (
+        "tnv.sansang@hocso.test",
+        &[
+            ("an-toan-lua-dao", 95),
+            ("cong-dich-vu-cong", 92),
+            ("dang-ky-cu-tru", 90),
+            ("huong-dan-nguoi-cao-tuoi", 94),
+            ("khai-sinh-truc-tuyen", 90),
+            ("ly-lich-tu-phap", 88),
+            ("phan-anh-ihanoi", 90),
+            ("thanh-toan-le-phi", 92),
+            ("tro-ly-ai", 90),
+        ],
+    ),
 ];
 
-/// Creates the demo accounts that do not exist yet; returns how many were created.
-pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
+/// Creates the demo accounts that do not exist yet, and the demo campaign (a small city
+/// around the demo wards) the first time; returns how many accounts were created.
+pub async fn seed(state: &AppState, database_url: &str) -> anyhow::Result<usize> {
     let mut created = 0;
     for (name, contact, password, role, cohort, unit, position) in DEMO_ACCOUNTS {
         let parsed = Contact::parse(contact).map_err(|e| anyhow::anyhow!("{contact}: {e}"))?;
@@ -156,6 +181,9 @@ pub async fn seed(state: &AppState) -> anyhow::Result<usize> {
         }
     }
     seed_due_dates(state).await?;
+    if crate::seed::demo(state, database_url).await? {
+        tracing::info!("demo campaign created");
+    }
     Ok(created)
 }
 

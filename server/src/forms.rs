@@ -317,6 +317,69 @@ pub async fn login(
     }
 }
 
+/// `POST /activate`: someone on an imported roster sets their first password with their
+/// unit's code, and is signed in. Rate limited like logging in (a code can be guessed).
+pub async fn activate(
+    State(state): State<AppState>,
+    Extension(limiter): Extension<Arc<LoginLimiter>>,
+    req: Request,
+) -> Response {
+    let (parts, form) = match read_form::<accounts::ActivateForm>(req).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let values = vec![("contact".to_owned(), form.contact.clone())];
+    if let Err(wait) = limiter.check_login(client_address(&parts), &form.contact) {
+        tracing::warn!(address = ?client_address(&parts), "activation rate limited");
+        return rate_limited(&state, parts, values, wait).await;
+    }
+    match accounts::activate(&state, &form).await {
+        Ok(signed_in) => {
+            signed_in_redirect(&state, &signed_in.token, home_path(signed_in.user.role))
+        }
+        Err(errors) => rerender(&state, parts, errors, values).await,
+    }
+}
+
+/// `POST /units/{code}/activation`: a one-time activation code for a learner of the unit
+/// without a password, shown once on the unit's page (never put in an address).
+pub async fn issue_activation(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    req: Request,
+) -> Response {
+    let (parts, fields) = match read_form::<Vec<(String, String)>>(req).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(user) = session_user(&parts) else {
+        return Redirect::to("/login").into_response();
+    };
+    let account = fields
+        .iter()
+        .find(|(k, _)| k == "account")
+        .and_then(|(_, v)| v.parse::<i64>().ok())
+        .unwrap_or(0);
+    match accounts::issue_activation(&state, &user, &code, account).await {
+        Ok((name, issued)) => {
+            let page = with_path(parts, &format!("/units/{}", urlencode(&code)));
+            let outcome = FormOutcome {
+                errors: FormErrors::default(),
+                values: vec![
+                    ("issued_name".to_owned(), name),
+                    ("issued_code".to_owned(), issued),
+                ],
+            };
+            let mut response = render_page(&state, page, outcome, StatusCode::OK).await;
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(e) => app_error(&state, parts, e).await,
+    }
+}
+
 /// `POST /register`: a resident creates their account and is signed in.
 pub async fn register(
     State(state): State<AppState>,

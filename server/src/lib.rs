@@ -137,6 +137,8 @@ pub fn router(state: AppState) -> Router {
         .route("/content/{module}/assets/{name}", get(content_asset))
         .route("/login", post(forms::login))
         .route("/register", post(forms::register))
+        .route("/activate", post(forms::activate))
+        .route("/units/{code}/activation", post(forms::issue_activation))
         .route("/logout", post(forms::logout))
         .route("/account/password", post(forms::change_password))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))

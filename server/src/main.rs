@@ -145,7 +145,7 @@ async fn main() -> anyhow::Result<()> {
                 bail!("demo accounts are refused in production");
             }
             let state = build_state(&config, leptos_options).await?;
-            let created = demo::seed(&state).await?;
+            let created = demo::seed(&state, &config.database_url).await?;
             println!("{created} demo accounts created");
             Ok(())
         }
@@ -274,7 +274,7 @@ async fn serve(
     tracing::info!(?config, "starting");
     let state = build_state(&config, leptos_options).await?;
     if config.demo {
-        let created = demo::seed(&state).await?;
+        let created = demo::seed(&state, &config.database_url).await?;
         tracing::info!(
             created,
             "demo accounts ready (see README for their passwords)"

@@ -145,6 +145,19 @@ pub struct UnitView {
     pub overdue: Vec<OverdueLine>,
     /// The viewer may set due dates (a unit manager of this unit, an organizer or an admin).
     pub can_assign: bool,
+    /// Learners of the unit without a password yet (imported rosters).
+    pub pending: Vec<PendingLine>,
+}
+
+/// A learner on an imported roster who has not activated their account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingLine {
+    pub id: i64,
+    pub full_name: String,
+    pub cohort: Option<crate::domain::Cohort>,
+    pub code: Option<String>,
+    /// A code was issued and is still valid.
+    pub code_issued: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

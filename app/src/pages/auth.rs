@@ -33,6 +33,49 @@ pub fn Login() -> impl IntoView {
             </button>
         </form>
         <p>{tr!("login.no_account")} " " <a href="/register">{tr!("login.register_link")}</a></p>
+        <p>{tr!("login.imported")} " " <a href="/activate">{tr!("login.activate_link")}</a></p>
+    }
+}
+
+/// `/activate`: someone on an imported roster sets their first password with the code their
+/// unit gave them.
+#[component]
+pub fn Activate() -> impl IntoView {
+    if let Some(user) = use_user() {
+        redirect(home_path(user.role));
+    }
+    view! {
+        <Title text=tr!("activate.title") />
+        <h1>{tr!("activate.title")}</h1>
+        <p class="lead">{tr!("activate.lead")}</p>
+        <ErrorSummary />
+        <form method="post" action="/activate" class="form" novalidate>
+            <TextField
+                name="contact"
+                label=tr!("activate.contact")
+                hint=tr!("activate.contact_hint")
+                autocomplete="username"
+            />
+            <TextField
+                name="code"
+                label=tr!("activate.code")
+                hint=tr!("activate.code_hint")
+            />
+            <PasswordField
+                name="password"
+                label=tr!("register.password")
+                hint=tr!("register.password_hint")
+                autocomplete="new-password"
+            />
+            <PasswordField
+                name="password_confirm"
+                label=tr!("register.password_confirm")
+                autocomplete="new-password"
+            />
+            <button type="submit" class="button">
+                {tr!("activate.submit")}
+            </button>
+        </form>
     }
 }
 

@@ -536,7 +536,50 @@ fn UnitBody(u: UnitView, standalone: bool) -> impl IntoView {
             </form>
         }
     });
+    let issued_name = outcome.value("issued_name");
+    let issued_code = outcome.value("issued_code");
+    let issued = (!issued_code.is_empty()).then(|| {
+        view! {
+            <p class="notice" role="status" id="issued-code">
+                {tr!("unit.code_issued", name = issued_name, days = 14)}
+                " "
+                <strong class="code-box">{issued_code}</strong>
+            </p>
+        }
+    });
+    let pending_action = format!("/units/{}/activation", u.code);
+    let pending = (!u.pending.is_empty()).then(|| {
+        let count = u.pending.len();
+        view! {
+            <h2 id="pending">{tr!("unit.pending_heading", count = count)}</h2>
+            <p class="hint">{tr!("unit.pending_hint")}</p>
+            <ul class="pending-list">
+                {u
+                    .pending
+                    .into_iter()
+                    .map(|p| {
+                        let action = pending_action.clone();
+                        let label = if p.code_issued { tr!("unit.code_again") } else { tr!("unit.code_issue") };
+                        let who = match p.code {
+                            Some(code) => format!("{} ({code})", p.full_name),
+                            None => p.full_name,
+                        };
+                        view! {
+                            <li data-account=p.id.to_string()>
+                                {who}
+                                <form method="post" action=action class="inline-form">
+                                    <input type="hidden" name="account" value=p.id.to_string() />
+                                    <button type="submit" class="link-button">{label}</button>
+                                </form>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    });
     view! {
+        {issued}
         {if standalone {
             view! { <h1 id="competency">{tr!("unit.competency_heading", unit = u.name)}</h1> }.into_any()
         } else {
@@ -561,6 +604,7 @@ fn UnitBody(u: UnitView, standalone: bool) -> impl IntoView {
         <h3>{tr!("unit.overdue_heading")}</h3>
         {overdue}
         {form}
+        {pending}
     }
 }
 

@@ -123,11 +123,11 @@ pub fn Deploy() -> impl IntoView {
                         Ok(v) => {
                             let volunteers: Vec<(String, String)> = std::iter::once((String::new(), tr!("deploy.choose_volunteer")))
                                 .chain(v.ready.iter().map(|r| {
-                                    let school = r.university.clone().unwrap_or_default();
-                                    (
-                                        r.id.to_string(),
-                                        tr!("deploy.volunteer_option", name = r.full_name.clone(), unit = r.unit.clone(), school = school, shifts = r.shifts),
-                                    )
+                                    let text = match &r.university {
+                                        Some(school) => tr!("deploy.volunteer_option", name = r.full_name.clone(), unit = r.unit.clone(), school = school.clone(), shifts = r.shifts),
+                                        None => tr!("deploy.volunteer_option_no_school", name = r.full_name.clone(), unit = r.unit.clone(), shifts = r.shifts),
+                                    };
+                                    (r.id.to_string(), text)
                                 }))
                                 .collect();
                             let units: Vec<(String, String)> = std::iter::once((String::new(), tr!("deploy.choose_unit")))

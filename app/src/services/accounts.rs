@@ -342,3 +342,150 @@ pub async fn create_account(state: &AppState, spec: &AccountSpec) -> Result<i64,
         other => other.to_string(),
     })
 }
+
+/// The fields of the activation form, as posted.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ActivateForm {
+    #[serde(default)]
+    pub contact: String,
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub password_confirm: String,
+}
+
+/// Days an activation code stays valid.
+pub const ACTIVATION_DAYS: i64 = 14;
+
+/// Letters and digits that cannot be mistaken for one another when read aloud or copied from
+/// paper (no 0/O, 1/I, 2/Z, 5/S, 8/B).
+const CODE_ALPHABET: &[u8] = b"ACDEFGHJKLMNPQRTUVWXY34679";
+
+/// A new activation code, "XXXXX-XXXXX" (about 47 bits).
+fn new_code() -> String {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    let mut out = String::with_capacity(11);
+    for i in 0..10 {
+        if i == 5 {
+            out.push('-');
+        }
+        let pick = OsRng.next_u32() as usize % CODE_ALPHABET.len();
+        out.push(char::from(CODE_ALPHABET[pick]));
+    }
+    out
+}
+
+/// A code as typed: case, spaces and dashes do not matter.
+pub fn normalize_code(input: &str) -> String {
+    input
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Issues a one-time activation code for a learner of `unit` who has no password yet (an
+/// imported roster row): the unit's manager, organizers and admins may. Returns the person's
+/// name and the code, shown once.
+pub async fn issue_activation(
+    state: &AppState,
+    user: &CurrentUser,
+    unit: &str,
+    account_id: i64,
+) -> Result<(String, String), crate::api::AppError> {
+    use crate::api::AppError;
+    if !user.role.may_view_unit(user.unit_code.as_deref(), unit) {
+        return Err(AppError::Forbidden);
+    }
+    let account = state
+        .db
+        .account_by_id(account_id)
+        .await
+        .map_err(super::internal)?
+        .filter(|a| a.unit_code.as_deref() == Some(unit) && a.password_hash.is_empty())
+        .ok_or(AppError::NotFound)?;
+    let code = new_code();
+    let hash = hash_blocking(normalize_code(&code))
+        .await
+        .map_err(|_| AppError::Internal)?;
+    let expires = now() + ACTIVATION_DAYS * 86_400;
+    match state
+        .db
+        .set_activation_code(account.id, &hash, user.id, expires)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::NotFound) => return Err(AppError::NotFound),
+        Err(e) => return Err(super::internal(e)),
+    }
+    tracing::info!(account = account.id, by = user.id, "activation code issued");
+    Ok((account.full_name, code))
+}
+
+/// A person on an imported roster sets their first password with the code their unit gave
+/// them. A wrong contact, a wrong code and an expired code get the same answer.
+pub async fn activate(state: &AppState, form: &ActivateForm) -> Result<SignedIn, FormErrors> {
+    let mut errors = FormErrors::default();
+    let contact = Contact::parse(&form.contact)
+        .map_err(|e| errors.add("contact", contact_error_key(e)))
+        .ok();
+    let code = normalize_code(&form.code);
+    if code.is_empty() {
+        errors.add("code", "activate.errors.code_empty");
+    }
+    if let Err(e) = PasswordPolicy::check_length(&form.password) {
+        errors.add("password", password_error_key(e));
+    } else if form.password != form.password_confirm {
+        errors.add(
+            "password_confirm",
+            password_error_key(PasswordError::Mismatch),
+        );
+    }
+    let Some(contact) = contact else {
+        return Err(errors);
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let row = state
+        .db
+        .account_by_contact(&contact)
+        .await
+        .map_err(|e| internal(&e))?
+        .filter(|r| r.password_hash.is_empty());
+    let stored = match &row {
+        Some(r) => state
+            .db
+            .activation_code(r.id, now())
+            .await
+            .map_err(|e| internal(&e))?,
+        None => None,
+    };
+    // The same work whether or not the account and its code exist.
+    let hash = stored.clone().unwrap_or_else(|| dummy_hash().to_owned());
+    let matches = verify_blocking(code, hash).await && stored.is_some();
+    let (Some(row), true) = (row, matches) else {
+        return Err(FormErrors::general("activate.errors.wrong"));
+    };
+    if let Err(e) = check_new_password(&form.password, &[row.full_name.as_str()]) {
+        let mut errors = FormErrors::default();
+        errors.add("password", password_error_key(e));
+        return Err(errors);
+    }
+    let hash = hash_blocking(form.password.clone()).await?;
+    let version = match state.db.activate(row.id, &hash).await {
+        Ok(v) => v,
+        Err(StoreError::Stale) => return Err(FormErrors::general("activate.errors.wrong")),
+        Err(e) => return Err(internal(&e)),
+    };
+    tracing::info!(account = row.id, "account activated");
+    sign_in(
+        state,
+        &AccountRow {
+            token_version: version,
+            ..row
+        },
+    )
+}

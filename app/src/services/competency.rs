@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::{internal, now, AppState};
 use crate::api::competency::{
     AssignmentLine, Cell, EvidenceLine, NextStep, OverdueLine, PassportLine, PassportView,
-    ReadyVolunteer, RuleView, StaffLine, SurveyItem, SurveyView, UnitLine, UnitView,
+    PendingLine, ReadyVolunteer, RuleView, StaffLine, SurveyItem, SurveyView, UnitLine, UnitView,
 };
 use crate::api::{AppError, CurrentUser};
 use crate::components::form::FormErrors;
@@ -721,6 +721,20 @@ pub async fn unit(state: &AppState, user: &CurrentUser, code: &str) -> Result<Un
         });
     }
     let assignable = assignable_modules(catalog, locale);
+    let pending = state
+        .db
+        .pending_activation(code, now())
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|p| PendingLine {
+            id: p.id,
+            full_name: p.full_name,
+            cohort: p.cohort.as_deref().and_then(Cohort::parse),
+            code: p.roster_code,
+            code_issued: p.code_issued == 1,
+        })
+        .collect();
     Ok(UnitView {
         code: unit.code,
         name: unit.name,
@@ -732,6 +746,7 @@ pub async fn unit(state: &AppState, user: &CurrentUser, code: &str) -> Result<Un
         assignable,
         overdue,
         can_assign: user.role != Role::Learner,
+        pending,
     })
 }
 

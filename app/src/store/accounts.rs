@@ -180,3 +180,117 @@ impl Db {
         Ok(n)
     }
 }
+
+/// A learner of a unit who has not set a password yet (an imported roster row).
+#[derive(Clone, Debug, FromRow)]
+pub struct PendingRow {
+    pub id: i64,
+    pub full_name: String,
+    pub cohort: Option<String>,
+    pub roster_code: Option<String>,
+    /// A code was issued and has not expired.
+    pub code_issued: i64,
+}
+
+impl Db {
+    /// A unit's learners without a password, by name.
+    pub async fn pending_activation(
+        &self,
+        unit_code: &str,
+        now: i64,
+    ) -> Result<Vec<PendingRow>, StoreError> {
+        sqlx::query_as::<_, PendingRow>(
+            "SELECT a.id, a.full_name, a.cohort, a.roster_code, \
+             CASE WHEN EXISTS (SELECT 1 FROM activation_codes c WHERE c.account_id = a.id \
+             AND c.expires_at > $2) THEN 1 ELSE 0 END AS code_issued \
+             FROM accounts a WHERE a.unit_code = $1 AND a.role = 'learner' \
+             AND a.password_hash = '' ORDER BY a.full_name, a.id",
+        )
+        .bind(unit_code)
+        .bind(now)
+        .fetch_all(self.pool())
+        .await
+        .map_err(StoreError::classify)
+    }
+
+    /// Keeps the hash of a new activation code for an account still without a password
+    /// (replacing an earlier code). [`StoreError::NotFound`] when the account has a password.
+    pub async fn set_activation_code(
+        &self,
+        account_id: i64,
+        code_hash: &str,
+        issued_by: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await.map_err(StoreError::classify)?;
+        let pending: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM accounts WHERE id = $1 AND role = 'learner' AND password_hash = ''",
+        )
+        .bind(account_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(StoreError::classify)?;
+        if pending.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(
+            "INSERT INTO activation_codes (account_id, code_hash, issued_by, expires_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (account_id) DO UPDATE SET \
+             code_hash = excluded.code_hash, issued_by = excluded.issued_by, \
+             expires_at = excluded.expires_at",
+        )
+        .bind(account_id)
+        .bind(code_hash)
+        .bind(issued_by)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::classify)?;
+        tx.commit().await.map_err(StoreError::classify)?;
+        Ok(())
+    }
+
+    /// The hash of an account's activation code, if one is valid at `now`.
+    pub async fn activation_code(
+        &self,
+        account_id: i64,
+        now: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT code_hash FROM activation_codes WHERE account_id = $1 AND expires_at > $2",
+        )
+        .bind(account_id)
+        .bind(now)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(StoreError::classify)?;
+        Ok(row.map(|(h,)| h))
+    }
+
+    /// Sets the first password of an account and spends its code, in one transaction; only
+    /// while the account still has no password ([`StoreError::Stale`] otherwise). Returns the
+    /// token version.
+    pub async fn activate(&self, account_id: i64, password_hash: &str) -> Result<i64, StoreError> {
+        let mut tx = self.pool().begin().await.map_err(StoreError::classify)?;
+        let row: Option<(i64,)> = sqlx::query_as(
+            "UPDATE accounts SET password_hash = $1, token_version = token_version + 1 \
+             WHERE id = $2 AND password_hash = '' RETURNING token_version",
+        )
+        .bind(password_hash)
+        .bind(account_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(StoreError::classify)?;
+        let Some((version,)) = row else {
+            tx.rollback().await.map_err(StoreError::classify)?;
+            return Err(StoreError::Stale);
+        };
+        sqlx::query("DELETE FROM activation_codes WHERE account_id = $1")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::classify)?;
+        tx.commit().await.map_err(StoreError::classify)?;
+        Ok(version)
+    }
+}

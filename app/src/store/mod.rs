@@ -11,7 +11,7 @@ mod learning;
 mod practice;
 mod roster;
 
-pub use accounts::{AccountRow, AccountSummary, NewAccount};
+pub use accounts::{AccountRow, AccountSummary, NewAccount, PendingRow};
 pub use campaign::{
     province_scope, AssistRow, CampaignRow, DailyCount, DeploymentRow, FiguresRow, NewAssist,
     NewCampaign, NewFigures, ReadyForDeployment,
@@ -218,6 +218,17 @@ impl Db {
             .await
             .map(|r| r.rows_affected())
             .map_err(StoreError::classify)
+    }
+
+    /// Learners of a synthetic city (their addresses end in `@seed.invalid`).
+    pub async fn count_seeded(&self) -> Result<i64, StoreError> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM accounts WHERE role = 'learner' AND email LIKE '%@seed.invalid'",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(StoreError::classify)?;
+        Ok(n)
     }
 
     pub async fn max_account_id(&self) -> Result<i64, StoreError> {

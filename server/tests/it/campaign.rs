@@ -977,3 +977,156 @@ async fn officials_exams_move_the_city_dashboard(db: Db) {
     assert_rollups_match(&db).await;
 }
 on_both_databases!(officials_exams_move_the_city_dashboard);
+
+async fn an_imported_official_activates_with_the_code_their_unit_gives(db: Db) {
+    let client = Client::new(db.clone());
+    roster::import(&client.state, &fixture("good.csv"), |_| {})
+        .await
+        .unwrap();
+    let an = db
+        .account_by_contact(&app::domain::Contact::Phone("0912000101".into()))
+        .await
+        .unwrap()
+        .unwrap();
+    let trang = db
+        .account_by_contact(&app::domain::Contact::Phone("0912000103".into()))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut manager = person(
+        &client,
+        "Phạm Văn Đức",
+        "m@t.vn",
+        Role::UnitManager,
+        None,
+        Some("00004"),
+    )
+    .await
+    .0;
+    let page = manager.get("/units/00004").await;
+    assert!(
+        page.body.contains("Tài khoản chưa kích hoạt (2)"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Nguyễn Văn An (CB-0001)"));
+
+    // Another ward's person: not theirs to activate.
+    let other = manager
+        .post_form(
+            "/units/00004/activation",
+            &[("account", &trang.id.to_string())],
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    let other = manager
+        .post_form(
+            "/units/00070/activation",
+            &[("account", &trang.id.to_string())],
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+
+    let issued = manager
+        .post_form(
+            "/units/00004/activation",
+            &[("account", &an.id.to_string())],
+        )
+        .await;
+    assert_eq!(issued.status, StatusCode::OK);
+    assert_eq!(issued.headers[header::CACHE_CONTROL], "no-store");
+    let start = issued
+        .body
+        .find("<strong class=\"code-box\">")
+        .expect("the code is shown")
+        + "<strong class=\"code-box\">".len();
+    let code = issued.body[start..start + 11].to_owned();
+    assert_eq!(code.len(), 11, "XXXXX-XXXXX");
+    assert!(issued.body.contains("Mã kích hoạt của Nguyễn Văn An"));
+
+    let mut an_browser = client.another();
+    let page = an_browser.get("/activate").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let wrong = an_browser
+        .post_form(
+            "/activate",
+            &[
+                ("contact", "0912 000 101"),
+                ("code", "AAAAA-AAAAA"),
+                ("password", "mật khẩu thử nghiệm dài"),
+                ("password_confirm", "mật khẩu thử nghiệm dài"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.body.contains("mã kích hoạt không đúng"),
+        "{}",
+        wrong.body
+    );
+    let weak = an_browser
+        .post_form(
+            "/activate",
+            &[
+                ("contact", "0912000101"),
+                ("code", &code),
+                ("password", "12345678"),
+                ("password_confirm", "12345678"),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(db
+        .account_by_id(an.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash
+        .is_empty());
+    // Lower case, no dash: the same code.
+    let typed = code.replace('-', "").to_lowercase();
+    let done = an_browser
+        .post_form(
+            "/activate",
+            &[
+                ("contact", "0912000101"),
+                ("code", &typed),
+                ("password", "mật khẩu thử nghiệm dài"),
+                ("password_confirm", "mật khẩu thử nghiệm dài"),
+            ],
+        )
+        .await;
+    assert_eq!(done.location(), Some("/learn"), "{}", done.body);
+    assert_eq!(an_browser.get("/learn").await.status, StatusCode::OK);
+    // The code is spent; the person logs in with their password from now on.
+    let again = client
+        .another()
+        .post_form(
+            "/activate",
+            &[
+                ("contact", "0912000101"),
+                ("code", &code),
+                ("password", "một mật khẩu khác hẳn"),
+                ("password_confirm", "một mật khẩu khác hẳn"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let login = client
+        .another()
+        .post_form(
+            "/login",
+            &[
+                ("contact", "0912000101"),
+                ("password", "mật khẩu thử nghiệm dài"),
+            ],
+        )
+        .await;
+    assert_eq!(login.location(), Some("/learn"));
+    assert!(manager
+        .get("/units/00004")
+        .await
+        .body
+        .contains("Tài khoản chưa kích hoạt (1)"));
+}
+on_both_databases!(an_imported_official_activates_with_the_code_their_unit_gives);

@@ -117,7 +117,7 @@ on_both_databases!(forms_posted_from_other_sites_are_refused);
 /// any data stream.
 #[test]
 fn data_pages_render_completely_for_browsers_without_javascript() {
-    let streaming_allowed = ["/", "/login", "/account/password"];
+    let streaming_allowed = ["/", "/login", "/activate", "/account/password"];
     let routes = leptos_axum::generate_route_list(app::App);
     assert!(routes.len() >= 10, "{} routes", routes.len());
     for route in routes {
