@@ -151,6 +151,102 @@ const DEMO_RESULTS: [(&str, &[(&str, u32)]); 4] = [
     ),
 ];
 
+/// Exams the demo learners passed today, through the real practice flow: (contact,
+/// procedure); its first scenario, answered right. The bundled birth registration is the
+/// only procedure that evidences C2.3 at the volunteer standard's level 4.
+const DEMO_EXAMS: [(&str, &str); 1] = [("tnv.sansang@hocso.test", "lien-thong-khai-sinh")];
+
+/// Takes an exam run of a procedure's first scenario with its right answers, step by step
+/// through the same service the forms post to (so its score, review and evidence are real).
+async fn exam_run(state: &AppState, account_id: i64, procedure: &str) -> anyhow::Result<()> {
+    use app::content::procedures::{
+        STEP_CONFIRM, STEP_DELIVERY, STEP_DOCUMENTS, STEP_FEE, STEP_FIND, STEP_LOGIN,
+    };
+    use app::services::practice;
+    let row = state
+        .db
+        .account_by_id(account_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo account {account_id} vanished"))?;
+    let user = app::services::accounts::current_user(&row)
+        .ok_or_else(|| anyhow::anyhow!("demo account {account_id} has an unknown role"))?;
+    let p = state
+        .content
+        .sandbox
+        .procedure(procedure)
+        .ok_or_else(|| anyhow::anyhow!("the demo names an unknown procedure {procedure}"))?;
+    let s = p
+        .scenarios
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("{procedure} has no scenario"))?;
+    let url = practice::start(state, &user, procedure, &s.id, "exam")
+        .await
+        .map_err(|e| anyhow::anyhow!("starting the demo exam: {e:?}"))?;
+    let run: i64 = url
+        .rsplit('/')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .ok_or_else(|| anyhow::anyhow!("unexpected run address {url}"))?;
+    let value = |id: &str| s.values.get(id).cloned().unwrap_or_default();
+    let pair = |k: &str, v: String| (k.to_owned(), v);
+    let mut steps: Vec<Vec<(String, String)>> = vec![
+        vec![
+            pair("step", STEP_LOGIN.into()),
+            pair("login", value(&p.login_field)),
+        ],
+        vec![
+            pair("step", STEP_FIND.into()),
+            pair("procedure", p.id.clone()),
+            pair("authority", s.expected.authority.clone()),
+        ],
+    ];
+    for section in &p.sections {
+        let mut fields = vec![pair("step", section.id.clone())];
+        fields.extend(
+            section
+                .fields
+                .iter()
+                .map(|f| pair(&f.field.id, value(&f.field.id))),
+        );
+        steps.push(fields);
+    }
+    let mut documents = vec![pair("step", STEP_DOCUMENTS.into())];
+    documents.extend(
+        s.expected
+            .documents
+            .iter()
+            .map(|d| pair("documents", d.clone())),
+    );
+    steps.push(documents);
+    steps.push(vec![
+        pair("step", STEP_DELIVERY.into()),
+        pair("delivery", s.expected.delivery.clone()),
+    ]);
+    steps.push(vec![
+        pair("step", STEP_FEE.into()),
+        pair("fee", s.expected.fee.to_string()),
+    ]);
+    for mut fields in steps {
+        fields.push(pair("action", "next".into()));
+        match practice::post_step(state, &user, run, &fields, app::i18n::Locale::Vi).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(errors)) => {
+                anyhow::bail!("the demo exam was refused at {:?}: {errors:?}", fields[0])
+            }
+            Err(e) => anyhow::bail!("the demo exam failed: {e:?}"),
+        }
+    }
+    let submit = vec![
+        pair("step", STEP_CONFIRM.into()),
+        pair("action", "submit".into()),
+    ];
+    match practice::post_step(state, &user, run, &submit, app::i18n::Locale::Vi).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(errors)) => anyhow::bail!("the demo exam was not submitted: {errors:?}"),
+        Err(e) => anyhow::bail!("the demo exam failed: {e:?}"),
+    }
+}
+
 /// Creates the demo accounts that do not exist yet, and the demo campaign (a small city
 /// around the demo wards) the first time; returns how many accounts were created.
 pub async fn seed(state: &AppState, database_url: &str) -> anyhow::Result<usize> {
@@ -178,6 +274,9 @@ pub async fn seed(state: &AppState, database_url: &str) -> anyhow::Result<usize>
                 record_result(state, id, module, *percent).await?;
             }
             competency::recompute(state, id).await?;
+        }
+        if let Some((_, procedure)) = DEMO_EXAMS.iter().find(|(c, _)| *c == contact) {
+            exam_run(state, id, procedure).await?;
         }
     }
     seed_due_dates(state).await?;

@@ -78,6 +78,8 @@ enum ImportCommand {
         #[arg(long, default_value = "vi")]
         lang: String,
     },
+    /// The portal's statistics per unit and day, for the current campaign; all or nothing.
+    Figures { file: std::path::PathBuf },
     /// Communes and wards (vietnam-units-2025.csv's columns); all or nothing.
     Units {
         file: std::path::PathBuf,
@@ -161,6 +163,7 @@ async fn main() -> anyhow::Result<()> {
                     let locale = app::i18n::Locale::parse(&lang).unwrap_or_default();
                     import::roster_file(&state, &file, dry_run, locale).await
                 }
+                ImportCommand::Figures { file } => import::figures_file(&state, &file).await,
                 ImportCommand::Units {
                     file,
                     province,

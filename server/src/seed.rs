@@ -292,6 +292,24 @@ async fn city_in(
             )
         })
         .collect();
+    // Per position: the sources open to its cohort that evidence a competence it requires at
+    // the level it requires (what a diligent learner takes).
+    let useful: HashMap<String, Vec<&EvidenceSource>> = catalog
+        .positions
+        .iter()
+        .map(|p| {
+            let list = sources
+                .iter()
+                .filter(|s| s.cohorts.contains(&p.cohort))
+                .filter(|s| {
+                    p.requires
+                        .iter()
+                        .any(|r| s.level_for(&r.competence).is_some_and(|l| l >= r.level))
+                })
+                .collect();
+            (p.id.clone(), list)
+        })
+        .collect();
     let leadership: Vec<Vec<(String, u8)>> = catalog
         .positions
         .iter()
@@ -362,17 +380,33 @@ async fn city_in(
                     _ => Val::N,
                 },
             ]);
-            // Evidence: assessments taken since joining, each tagging a few competences.
+            // Evidence: assessments taken since joining, each tagging a few competences. A
+            // diligent learner (about half) takes what their position's standard asks for;
+            // everyone also takes assessments at random.
             let open = &by_cohort[&cohort];
             let wanted = if o.evidence_per_learner == 0 {
                 0
             } else {
                 rng.gen_range(o.evidence_per_learner / 2..=o.evidence_per_learner * 3 / 2)
             };
-            let mut pairs: Vec<(String, Evidence)> = Vec::new();
-            let skill = rng.gen_range(0.3..1.0);
-            while (pairs.len() as u64) < wanted && !open.is_empty() {
+            let diligent = rng.gen_bool(0.55);
+            let skill = if diligent {
+                rng.gen_range(0.85..1.0)
+            } else {
+                rng.gen_range(0.3..0.9)
+            };
+            let mut plan: Vec<&EvidenceSource> = match (diligent, position) {
+                (true, Some(p)) => useful.get(&p.id).cloned().unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            let mut planned: usize = plan.iter().map(|s| s.evidences.len()).sum();
+            while (planned as u64) < wanted && !open.is_empty() {
                 let source = open[rng.gen_range(0..open.len())];
+                planned += source.evidences.len();
+                plan.push(source);
+            }
+            let mut pairs: Vec<(String, Evidence)> = Vec::new();
+            for source in plan {
                 let percent: i64 = if rng.gen_bool(skill) {
                     rng.gen_range(80..=100)
                 } else {

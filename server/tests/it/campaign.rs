@@ -1130,3 +1130,68 @@ async fn an_imported_official_activates_with_the_code_their_unit_gives(db: Db) {
         .contains("Tài khoản chưa kích hoạt (1)"));
 }
 on_both_databases!(an_imported_official_activates_with_the_code_their_unit_gives);
+
+/// The demo's data with the real curriculum: the ready volunteer is ready (through real quiz
+/// attempts and a real exam run), a campaign is in progress over a small synthetic city, and
+/// its bulk-loaded rollups equal the naive aggregate.
+async fn the_demo_is_a_campaign_in_progress(db: Db, url: String) {
+    let (catalog, _) = app::services::load_content(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../content"
+    )))
+    .expect("the shipped curriculum loads");
+    let mut state = crate::harness::app_state(db.clone());
+    state.content = std::sync::Arc::new(catalog);
+    hocso::demo::seed(&state, &url).await.unwrap();
+    let volunteer = db
+        .account_by_contact(&app::domain::Contact::Email(
+            "tnv.sansang@hocso.test".into(),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        db.standing(volunteer.id).await.unwrap().unwrap().meets,
+        1,
+        "ready for deployment"
+    );
+    let campaign = db.current_campaign("01", now()).await.unwrap().unwrap();
+    assert_eq!(campaign.days, 45);
+    assert_eq!(db.count_seeded().await.unwrap(), 2_500);
+    assert!(
+        stat(&db, "00004", Metric::Members(Cohort::Resident)).await == 0,
+        "the demo wards stay small"
+    );
+    assert!(stat(&db, &province_scope("01"), Metric::Assists).await > 0);
+    assert_rollups_match(&db).await;
+    // A second start changes nothing.
+    let accounts = db.count_accounts().await.unwrap();
+    hocso::demo::seed(&state, &url).await.unwrap();
+    assert_eq!(db.count_accounts().await.unwrap(), accounts);
+}
+
+mod the_demo_is_a_campaign_in_progress {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        let test_db = crate::harness::TestDb::sqlite().await;
+        crate::harness::within_limit(super::the_demo_is_a_campaign_in_progress(
+            test_db.db.clone(),
+            test_db.url.clone(),
+        ))
+        .await;
+        test_db.teardown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        let Some(test_db) = crate::harness::TestDb::postgres().await else {
+            return;
+        };
+        crate::harness::within_limit(super::the_demo_is_a_campaign_in_progress(
+            test_db.db.clone(),
+            test_db.url.clone(),
+        ))
+        .await;
+        test_db.teardown().await;
+    }
+}

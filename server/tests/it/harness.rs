@@ -30,6 +30,8 @@ fn in_ci() -> bool {
 /// A database that exists for one test.
 pub struct TestDb {
     pub db: Db,
+    /// Where it is, for code that opens its own connections (bulk loads).
+    pub url: String,
     postgres_name: Option<String>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -42,6 +44,7 @@ impl TestDb {
         db.migrate().await.expect("sqlite migrate");
         TestDb {
             db,
+            url,
             postgres_name: None,
             _dir: Some(dir),
         }
@@ -81,6 +84,7 @@ impl TestDb {
         db.migrate().await.expect("postgres migrate");
         Some(TestDb {
             db,
+            url,
             postgres_name: Some(name),
             _dir: None,
         })
