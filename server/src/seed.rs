@@ -380,25 +380,41 @@ async fn city_in(
                     _ => Val::N,
                 },
             ]);
-            // Evidence: assessments taken since joining, each tagging a few competences. A
-            // diligent learner (about half) takes what their position's standard asks for;
-            // everyone also takes assessments at random.
+            // Evidence: assessments taken since joining, each tagging a few competences. About
+            // a third never take one; the rest take about `evidence_per_learner` pieces'
+            // worth at random, the diligent half first taking two assessments for each
+            // competence their standard requires.
             let open = &by_cohort[&cohort];
-            let wanted = if o.evidence_per_learner == 0 {
+            let active = rng.gen_bool(0.7);
+            let wanted = if o.evidence_per_learner == 0 || !active {
                 0
             } else {
-                rng.gen_range(o.evidence_per_learner / 2..=o.evidence_per_learner * 3 / 2)
+                rng.gen_range(o.evidence_per_learner * 2 / 3..=o.evidence_per_learner * 2)
             };
-            let diligent = rng.gen_bool(0.55);
+            let diligent = active && rng.gen_bool(0.5);
             let skill = if diligent {
                 rng.gen_range(0.85..1.0)
             } else {
                 rng.gen_range(0.3..0.9)
             };
-            let mut plan: Vec<&EvidenceSource> = match (diligent, position) {
-                (true, Some(p)) => useful.get(&p.id).cloned().unwrap_or_default(),
-                _ => Vec::new(),
-            };
+            let mut plan: Vec<&EvidenceSource> = Vec::new();
+            if let (true, Some(p)) = (diligent, position) {
+                let candidates = useful.get(&p.id).map(Vec::as_slice).unwrap_or_default();
+                for r in &p.requires {
+                    let fit: Vec<&EvidenceSource> = candidates
+                        .iter()
+                        .copied()
+                        .filter(|s| s.level_for(&r.competence).is_some_and(|l| l >= r.level))
+                        .collect();
+                    for _ in 0..2 {
+                        if let Some(s) = fit.get(rng.gen_range(0..fit.len().max(1))) {
+                            if !plan.iter().any(|x| x.key == s.key) {
+                                plan.push(s);
+                            }
+                        }
+                    }
+                }
+            }
             let mut planned: usize = plan.iter().map(|s| s.evidences.len()).sum();
             while (planned as u64) < wanted && !open.is_empty() {
                 let source = open[rng.gen_range(0..open.len())];

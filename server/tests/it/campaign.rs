@@ -1195,3 +1195,54 @@ mod the_demo_is_a_campaign_in_progress {
         test_db.teardown().await;
     }
 }
+
+async fn other_provinces_units_are_imported_all_or_nothing(db: Db) {
+    let client = Client::new(db.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("units.csv");
+    std::fs::write(
+        &file,
+        "\u{feff}province_code,province_name,nso_code,name,division_type\n\
+         79,Thành phố Hồ Chí Minh,26734,Phường Sài Gòn,phường\n\
+         79,Thành phố Hồ Chí Minh,26737,Phường Tân Định,phường\n\
+         79,Thành phố Hồ Chí Minh,27004,Đặc khu Côn Đảo,đặc khu\n\
+         01,Thành phố Hà Nội,00004,Phường Ba Đình,phường\n",
+    )
+    .unwrap();
+    hocso::import::units_file(&client.state, &file, None)
+        .await
+        .unwrap();
+    assert_eq!(db.units("79").await.unwrap().len(), 3);
+    assert_eq!(
+        db.units("01").await.unwrap().len(),
+        126,
+        "Hà Nội's units are untouched"
+    );
+    assert_eq!(
+        db.province("79").await.unwrap().as_deref(),
+        Some("Thành phố Hồ Chí Minh")
+    );
+    // Again: nothing changes. A unit moving to another province is refused, with nothing
+    // written (the new unit on the row before is not added either).
+    hocso::import::units_file(&client.state, &file, None)
+        .await
+        .unwrap();
+    std::fs::write(
+        &file,
+        "province_code,province_name,nso_code,name,division_type\n\
+         79,Thành phố Hồ Chí Minh,26740,Phường Bến Thành,phường\n\
+         79,Thành phố Hồ Chí Minh,00004,Phường Ba Đình,phường\n",
+    )
+    .unwrap();
+    let refused = hocso::import::units_file(&client.state, &file, None).await;
+    assert!(refused.is_err());
+    assert_eq!(db.units("79").await.unwrap().len(), 3);
+    assert_eq!(
+        db.unit_province("00004").await.unwrap().as_deref(),
+        Some("01")
+    );
+    // Rosters can now name the new units.
+    let codes = db.unit_codes().await.unwrap();
+    assert!(codes.contains("27004"));
+}
+on_both_databases!(other_provinces_units_are_imported_all_or_nothing);
