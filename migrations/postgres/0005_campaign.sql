@@ -139,6 +139,17 @@ CREATE TABLE stats_daily (
     PRIMARY KEY (scope, day, metric)
 );
 
+-- Each unit's rollups as they stood when a campaign began (the start of its target lines).
+-- The days before a campaign's first day never change once it has begun, so this is
+-- computed once per campaign and first day, as JSON (scope -> metric -> value); rebuilding
+-- the rollups clears it.
+CREATE TABLE campaign_openings (
+    campaign_id  BIGINT NOT NULL REFERENCES campaigns (id),
+    first_day    BIGINT NOT NULL,     -- days since 1970-01-01
+    snapshot     TEXT NOT NULL,
+    PRIMARY KEY (campaign_id, first_day)
+);
+
 -- The per-unit counts of learners meeting their standard now live in `stats`.
 DROP TABLE unit_counts;
 

@@ -326,6 +326,9 @@ async fn city_in(
     let start = first_day * 86_400;
 
     let mut sink = Sink::open(state, &o.database_url).await?;
+    // Before the learners are written with explicit ids: PostgreSQL's id sequence only moves
+    // past them at the end.
+    let organizer = state.db.any_staff_id().await?;
     let first_id = state.db.max_account_id().await? + 1;
     let seed_tag = o.random_seed;
     let mut people: Vec<(Cohort, Person)> = Vec::new();
@@ -594,7 +597,6 @@ async fn city_in(
             _ => {}
         }
     }
-    let organizer = state.db.any_staff_id().await?;
     let first_deployment = state.db.max_id("deployments").await? + 1;
     let first_assist = state.db.max_id("assists").await? + 1;
     let mut deployments = Vec::new();

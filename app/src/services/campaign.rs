@@ -348,13 +348,13 @@ async fn unit_summaries(
     let units = state.db.units(province).await.map_err(internal)?;
     let stats = state.db.unit_stats(province).await.map_err(internal)?;
     let cal = campaign.map(calendar);
-    let openings = match cal {
-        Some(c) => state
+    let openings = match (campaign, cal) {
+        (Some(row), Some(c)) => state
             .db
-            .unit_openings(province, c.first_day)
+            .campaign_openings(row.id, province, c.first_day, today)
             .await
             .map_err(internal)?,
-        None => HashMap::new(),
+        _ => HashMap::new(),
     };
     let now_figures = figures_on(figures, today);
     let start_figures = cal

@@ -366,6 +366,65 @@ impl Db {
         Ok(out)
     }
 
+    /// [`Db::unit_openings`] for a campaign's first day, kept once the campaign has begun
+    /// (the days before it never change after that).
+    pub async fn campaign_openings(
+        &self,
+        campaign_id: i64,
+        province_code: &str,
+        first_day: i64,
+        today: i64,
+    ) -> Result<HashMap<String, HashMap<Metric, i64>>, StoreError> {
+        if today < first_day {
+            return self.unit_openings(province_code, first_day).await;
+        }
+        let kept: Option<(String,)> = sqlx::query_as(
+            "SELECT snapshot FROM campaign_openings WHERE campaign_id = $1 AND first_day = $2",
+        )
+        .bind(campaign_id)
+        .bind(first_day)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(StoreError::classify)?;
+        if let Some(openings) = kept.and_then(|(json,)| {
+            leptos::serde_json::from_str::<HashMap<String, HashMap<String, i64>>>(&json).ok()
+        }) {
+            return Ok(openings
+                .into_iter()
+                .map(|(scope, values)| {
+                    let values = values
+                        .into_iter()
+                        .filter_map(|(m, v)| Some((Metric::parse(&m)?, v)))
+                        .collect();
+                    (scope, values)
+                })
+                .collect());
+        }
+        let openings = self.unit_openings(province_code, first_day).await?;
+        let plain: HashMap<&str, HashMap<&str, i64>> = openings
+            .iter()
+            .map(|(scope, values)| {
+                (
+                    scope.as_str(),
+                    values.iter().map(|(m, v)| (m.as_str(), *v)).collect(),
+                )
+            })
+            .collect();
+        if let Ok(json) = leptos::serde_json::to_string(&plain) {
+            sqlx::query(
+                "INSERT INTO campaign_openings (campaign_id, first_day, snapshot) VALUES ($1, $2, $3) \
+                 ON CONFLICT (campaign_id, first_day) DO NOTHING",
+            )
+            .bind(campaign_id)
+            .bind(first_day)
+            .bind(json)
+            .execute(self.pool())
+            .await
+            .map_err(StoreError::classify)?;
+        }
+        Ok(openings)
+    }
+
     /// A province's name.
     pub async fn province(&self, code: &str) -> Result<Option<String>, StoreError> {
         let row: Option<(String,)> = sqlx::query_as("SELECT name FROM provinces WHERE code = $1")
@@ -652,7 +711,7 @@ impl Db {
             *totals.entry((scope.as_str(), *metric)).or_default() += n;
         }
         let mut tx = self.pool().begin().await.map_err(StoreError::classify)?;
-        for table in ["stats", "stats_daily"] {
+        for table in ["stats", "stats_daily", "campaign_openings"] {
             sqlx::query(&format!("DELETE FROM {table}"))
                 .execute(&mut *tx)
                 .await
