@@ -141,6 +141,38 @@ async fn bench(database: &'static str, url: &str, learners: u64, rows: &mut Vec<
         runs,
         times: unit,
     });
+    // The whole page as a browser gets it: the session, every query, the rendered HTML.
+    let staff = state.db.any_staff_id().await.unwrap();
+    let token = state.keys.issue(staff, 0, now()).unwrap();
+    let router = hocso::router(state.clone());
+    let page = measure(runs, 10, || {
+        let router = router.clone();
+        let token = token.clone();
+        async move {
+            use tower::ServiceExt;
+            let request = axum::http::Request::get("/campaign")
+                .header(axum::http::header::HOST, "localhost")
+                .header(
+                    axum::http::header::COOKIE,
+                    format!("{}={token}", app::auth::SESSION_COOKIE),
+                )
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let response = router.oneshot(request).await.unwrap();
+            assert_eq!(response.status(), axum::http::StatusCode::OK);
+            let body = http_body_util::BodyExt::collect(response.into_body())
+                .await
+                .unwrap();
+            assert!(body.to_bytes().len() > 10_000);
+        }
+    })
+    .await;
+    rows.push(Row {
+        database,
+        what: "city dashboard page (HTTP, rendered)",
+        runs,
+        times: page,
+    });
     let min_percent = i64::from(state.content.framework.rule.min_percent);
     let naive = measure(naive_runs, 1, || async {
         let counted = state

@@ -55,7 +55,7 @@ enum Command {
         /// Evidence rows per learner, on average.
         #[arg(long, default_value_t = 20)]
         evidence_per_learner: u64,
-        /// Seed of the random generator (the same seed gives the same city).
+        /// Seed of the random generator.
         #[arg(long, default_value_t = 2025)]
         random_seed: u64,
     },

@@ -293,11 +293,21 @@ fn GoalCard(g: GoalLine, days: i64) -> impl IntoView {
     }
 }
 
+/// Units at risk listed by name on the dashboard (the worst first); the units table marks the
+/// rest.
+const AT_RISK_SHOWN: usize = 10;
+
 #[component]
 fn AtRisk(units: Vec<UnitSummary>) -> impl IntoView {
+    let total = units.len();
+    let more = (total > AT_RISK_SHOWN).then(|| {
+        view! { <p id="at-risk-more">{tr!("campaign.at_risk_more", count = total - AT_RISK_SHOWN)}</p> }
+    });
+    let units: Vec<UnitSummary> = units.into_iter().take(AT_RISK_SHOWN).collect();
     view! {
-        <h2 id="at-risk">{tr!("campaign.at_risk_heading")}</h2>
+        <h2 id="at-risk">{tr!("campaign.at_risk_heading_count", count = total)}</h2>
         <p class="hint">{tr!("campaign.at_risk_rule")}</p>
+        {more}
         {if units.is_empty() {
             view! { <p>{tr!("campaign.at_risk_none")}</p> }.into_any()
         } else {
