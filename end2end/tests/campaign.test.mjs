@@ -4,7 +4,7 @@
 // session on their shift, and the unit's report counts it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, freshPhone, launch, newPage } from './helpers.mjs';
+import { BASE, freshPhone, launch, login, newPage, noSideScroll } from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -13,20 +13,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-async function login(page, contact, password, home) {
-  await page.goto(`${BASE}/login`);
-  await page.fill('#contact', contact);
-  await page.fill('#password', password);
-  await Promise.all([page.waitForURL(`${BASE}${home}`), page.click('main button[type=submit]')]);
-}
-
-async function noSideScroll(page) {
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  assert.ok(overflow <= 0, `${page.url()} overflows a 360 px screen by ${overflow}px`);
-}
 
 /** The dashboard's officials: in the city, and in one unit ("met/all"). */
 async function officials(page, unit) {

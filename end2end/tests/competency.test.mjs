@@ -4,7 +4,7 @@
 // demo data gives each one quiz towards the competence, so one exam makes the second piece).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, newPage } from './helpers.mjs';
+import { BASE, launch, login, newPage, noSideScroll } from './helpers.mjs';
 import { fillRun, readCase, startRun } from './run.mjs';
 
 const birth = readCase('dang-ky-khai-sinh', 'be-khang-dung-han');
@@ -16,20 +16,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-async function login(page, contact, password, home) {
-  await page.goto(`${BASE}/login`);
-  await page.fill('#contact', contact);
-  await page.fill('#password', password);
-  await Promise.all([page.waitForURL(`${BASE}${home}`), page.click('main button[type=submit]')]);
-}
-
-async function noSideScroll(page) {
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  assert.ok(overflow <= 0, `${page.url()} overflows a 360 px screen by ${overflow}px`);
-}
 
 /** The manager's matrix cell for `name` and `competence`: its class and text. */
 async function cell(page, name, competence) {

@@ -1,5 +1,6 @@
 // Shared set-up: Debian's Chromium driven by playwright-core (each launch gets a fresh,
 // temporary profile), against the server that .ci/e2e started (HOCSO_E2E_URL).
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const BASE = process.env.HOCSO_E2E_URL ?? 'http://127.0.0.1:3000';
@@ -53,4 +54,20 @@ export async function register(page, name = 'Nguyễn Thị Hoa') {
   await page.fill('#password_confirm', PASSWORD);
   await Promise.all([page.waitForURL(`${BASE}/learn`), page.click('button[type=submit]')]);
   return phone;
+}
+
+/** Logs in through the form and waits for the role's home page. */
+export async function login(page, contact, password, home) {
+  await page.goto(`${BASE}/login`);
+  await page.fill('#contact', contact);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL(`${BASE}${home}`), page.click('main button[type=submit]')]);
+}
+
+/** The page fits a 360 px phone: nothing scrolls sideways. */
+export async function noSideScroll(page) {
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  assert.ok(overflow <= 0, `${page.url()} overflows a 360 px screen by ${overflow}px`);
 }

@@ -230,6 +230,17 @@ pub async fn units_file(
     Ok(())
 }
 
+/// One row of the portal's statistics.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FigureLine {
+    pub unit_code: String,
+    /// The day, as Unix seconds at 00:00 UTC.
+    pub as_of: i64,
+    pub households: Option<i64>,
+    pub received: Option<i64>,
+    pub online: Option<i64>,
+}
+
 /// Reads the portal's statistics per unit and day: `ma_don_vi` (or `unit_code`), `ngay`
 /// (`date`, dd/mm/yyyy or yyyy-mm-dd), and any of `so_ho` (`households`), `ho_so_tiep_nhan`
 /// (`received`) with `ho_so_truc_tuyen` (`online`). Every problem is reported by row.
@@ -237,7 +248,7 @@ pub fn read_figures(
     bytes: &[u8],
     known_unit: impl Fn(&str) -> bool,
     today: i64,
-) -> Result<Vec<(String, i64, Option<i64>, Option<i64>, Option<i64>)>, Vec<String>> {
+) -> Result<Vec<FigureLine>, Vec<String>> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| vec!["the file is not UTF-8".to_owned()])?
         .trim_start_matches('\u{feff}');
@@ -330,8 +341,14 @@ pub fn read_figures(
         if h.is_none() && r.is_none() {
             problems.push(format!("row {row}: no figures"));
         }
-        if let (Some(code), Some(day)) = (code, day) {
-            rows.push((code, day.unix_start(), h, r, o));
+        if let (Some(unit_code), Some(day)) = (code, day) {
+            rows.push(FigureLine {
+                unit_code,
+                as_of: day.unix_start(),
+                households: h,
+                received: r,
+                online: o,
+            });
         }
     }
     if rows.is_empty() && problems.is_empty() {
@@ -369,18 +386,16 @@ pub async fn figures_file(state: &AppState, path: &std::path::Path) -> anyhow::R
     let at = app::services::now();
     let figures: Vec<app::store::NewFigures> = rows
         .into_iter()
-        .map(
-            |(unit_code, as_of, households, received, online)| app::store::NewFigures {
-                campaign_id: campaign.id,
-                unit_code,
-                as_of,
-                households,
-                procedures_received: received,
-                procedures_online: online,
-                entered_by: None,
-                entered_at: at,
-            },
-        )
+        .map(|f| app::store::NewFigures {
+            campaign_id: campaign.id,
+            unit_code: f.unit_code,
+            as_of: f.as_of,
+            households: f.households,
+            procedures_received: f.received,
+            procedures_online: f.online,
+            entered_by: None,
+            entered_at: at,
+        })
         .collect();
     state.db.set_many_figures(&figures).await?;
     println!("{} figures imported into {}", figures.len(), campaign.name);
@@ -429,12 +444,12 @@ mod tests {
             .epoch_day();
         let good = "ma_don_vi;ngay;so_ho;ho_so_tiep_nhan;ho_so_truc_tuyen\n4;12/08/2025;1.200;300;240\n00070;2025-08-13;;100;50\n";
         let rows = read_figures(good.as_bytes(), known, today).unwrap();
-        assert_eq!(rows[0].0, "00004");
+        assert_eq!(rows[0].unit_code, "00004");
         assert_eq!(
-            (rows[0].2, rows[0].3, rows[0].4),
+            (rows[0].households, rows[0].received, rows[0].online),
             (Some(1200), Some(300), Some(240))
         );
-        assert_eq!(rows[1].2, None);
+        assert_eq!(rows[1].households, None);
         let bad = "ma_don_vi,ngay,so_ho,ho_so_tiep_nhan,ho_so_truc_tuyen\n\
                    99999,12/08/2025,10,,\n\
                    00004,31/02/2025,10,,\n\

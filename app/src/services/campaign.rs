@@ -660,6 +660,25 @@ fn count_field(form: &HashMap<String, String>, name: &str, errors: &mut FormErro
     }
 }
 
+/// For a form about one unit: the unit must exist (else not found) and a campaign must be in
+/// force (else the form says so).
+async fn unit_campaign(
+    state: &AppState,
+    code: &str,
+) -> Result<CampaignRow, Result<FormErrors, AppError>> {
+    match state.db.unit(code).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return Err(Err(AppError::NotFound)),
+        Err(e) => return Err(Err(internal(e))),
+    }
+    state
+        .db
+        .current_campaign(HANOI_PROVINCE_CODE, vn_day(now()) * 86_400)
+        .await
+        .map_err(|e| Err(internal(e)))?
+        .ok_or(Ok(FormErrors::general("campaign.errors.no_campaign")))
+}
+
 /// Records a unit's figures from the portal's statistics (fields `as_of`, `households`,
 /// `received`, `online`). The unit's manager, organizers and admins may.
 pub async fn save_figures(
@@ -669,18 +688,8 @@ pub async fn save_figures(
     form: &HashMap<String, String>,
 ) -> Result<(), Result<FormErrors, AppError>> {
     may_see(user, code).map_err(Err)?;
-    match state.db.unit(code).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return Err(Err(AppError::NotFound)),
-        Err(e) => return Err(Err(internal(e))),
-    }
+    let campaign = unit_campaign(state, code).await?;
     let today = vn_day(now());
-    let campaign = state
-        .db
-        .current_campaign(HANOI_PROVINCE_CODE, today * 86_400)
-        .await
-        .map_err(|e| Err(internal(e)))?
-        .ok_or(Ok(FormErrors::general("campaign.errors.no_campaign")))?;
     let mut errors = FormErrors::default();
     let as_of = match form.get("as_of").map(|v| v.trim()).unwrap_or_default() {
         "" => Some(Date::from_epoch_days(today)),
@@ -741,18 +750,7 @@ pub async fn save_unit_targets(
     if !user.role.may_list_accounts() {
         return Err(Err(AppError::Forbidden));
     }
-    match state.db.unit(code).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return Err(Err(AppError::NotFound)),
-        Err(e) => return Err(Err(internal(e))),
-    }
-    let today = vn_day(now());
-    let campaign = state
-        .db
-        .current_campaign(HANOI_PROVINCE_CODE, today * 86_400)
-        .await
-        .map_err(|e| Err(internal(e)))?
-        .ok_or(Ok(FormErrors::general("campaign.errors.no_campaign")))?;
+    let campaign = unit_campaign(state, code).await?;
     let mut errors = FormErrors::default();
     let targets = read_targets(form, &mut errors);
     if !errors.is_empty() {

@@ -913,27 +913,7 @@ impl Db {
 
     /// Records figures for a unit and day (a second entry for the same day replaces it).
     pub async fn set_figures(&self, f: &NewFigures) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO unit_figures (campaign_id, unit_code, as_of, households, \
-             procedures_received, procedures_online, entered_by, entered_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-             ON CONFLICT (campaign_id, unit_code, as_of) DO UPDATE SET \
-             households = excluded.households, procedures_received = excluded.procedures_received, \
-             procedures_online = excluded.procedures_online, entered_by = excluded.entered_by, \
-             entered_at = excluded.entered_at",
-        )
-        .bind(f.campaign_id)
-        .bind(&f.unit_code)
-        .bind(f.as_of)
-        .bind(f.households)
-        .bind(f.procedures_received)
-        .bind(f.procedures_online)
-        .bind(f.entered_by)
-        .bind(f.entered_at)
-        .execute(self.pool())
-        .await
-        .map_err(StoreError::classify)?;
-        Ok(())
+        self.set_many_figures(std::slice::from_ref(f)).await
     }
 
     /// Records many units' figures in one transaction (an import: all or nothing).

@@ -1170,31 +1170,7 @@ async fn the_demo_is_a_campaign_in_progress(db: Db, url: String) {
     assert_eq!(db.count_accounts().await.unwrap(), accounts);
 }
 
-mod the_demo_is_a_campaign_in_progress {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        let test_db = crate::harness::TestDb::sqlite().await;
-        crate::harness::within_limit(super::the_demo_is_a_campaign_in_progress(
-            test_db.db.clone(),
-            test_db.url.clone(),
-        ))
-        .await;
-        test_db.teardown().await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        let Some(test_db) = crate::harness::TestDb::postgres().await else {
-            return;
-        };
-        crate::harness::within_limit(super::the_demo_is_a_campaign_in_progress(
-            test_db.db.clone(),
-            test_db.url.clone(),
-        ))
-        .await;
-        test_db.teardown().await;
-    }
-}
+on_both_databases!(the_demo_is_a_campaign_in_progress, with_url);
 
 async fn other_provinces_units_are_imported_all_or_nothing(db: Db) {
     let client = Client::new(db.clone());
@@ -1289,28 +1265,4 @@ async fn a_seeded_city_counts_like_the_records_say(db: Db, url: String) {
     assert_rollups_match(&db).await;
 }
 
-mod a_seeded_city_counts_like_the_records_say {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        let test_db = crate::harness::TestDb::sqlite().await;
-        crate::harness::within_limit(super::a_seeded_city_counts_like_the_records_say(
-            test_db.db.clone(),
-            test_db.url.clone(),
-        ))
-        .await;
-        test_db.teardown().await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        let Some(test_db) = crate::harness::TestDb::postgres().await else {
-            return;
-        };
-        crate::harness::within_limit(super::a_seeded_city_counts_like_the_records_say(
-            test_db.db.clone(),
-            test_db.url.clone(),
-        ))
-        .await;
-        test_db.teardown().await;
-    }
-}
+on_both_databases!(a_seeded_city_counts_like_the_records_say, with_url);

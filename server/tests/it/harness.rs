@@ -129,8 +129,36 @@ pub async fn within_limit(body: impl std::future::Future<Output = ()>) {
 }
 
 /// Runs `$body(db)` once on SQLite and once on PostgreSQL: two tests, `sqlite` and `postgres`.
+/// With `with_url`, `$body(db, url)` (for code that opens its own connections).
 #[macro_export]
 macro_rules! on_both_databases {
+    ($name:ident, with_url) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let test_db = $crate::harness::TestDb::sqlite().await;
+                $crate::harness::within_limit(super::$name(
+                    test_db.db.clone(),
+                    test_db.url.clone(),
+                ))
+                .await;
+                test_db.teardown().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(test_db) = $crate::harness::TestDb::postgres().await else {
+                    return;
+                };
+                $crate::harness::within_limit(super::$name(
+                    test_db.db.clone(),
+                    test_db.url.clone(),
+                ))
+                .await;
+                test_db.teardown().await;
+            }
+        }
+    };
     ($name:ident) => {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
