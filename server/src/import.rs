@@ -61,7 +61,7 @@ pub async fn roster_file(
         return Ok(());
     }
     let progress = bar(checked.writes.len() as u64, "importing");
-    let result = roster::import(state, &bytes, |n| progress.set_position(n as u64)).await;
+    let result = roster::apply(state, checked, |n| progress.set_position(n as u64)).await;
     progress.finish_and_clear();
     match result {
         Ok(applied) => {

@@ -387,6 +387,16 @@ pub async fn import(
     progress: impl FnMut(usize),
 ) -> Result<Applied, ImportError> {
     let checked = check(state, bytes).await?;
+    apply(state, checked, progress).await
+}
+
+/// Writes what a check found, all of it or nothing: the write is conditional on the records
+/// the check read, so a change in between writes nothing ([`ImportError::Changed`]).
+pub async fn apply(
+    state: &AppState,
+    checked: Checked,
+    progress: impl FnMut(usize),
+) -> Result<Applied, ImportError> {
     if !checked.importable() {
         return Err(ImportError::Invalid(Box::new(checked)));
     }

@@ -58,24 +58,29 @@ impl Db {
         contacts: &[Contact],
     ) -> Result<Vec<RosterAccount>, StoreError> {
         let mut found: Vec<RosterAccount> = Vec::new();
-        for chunk in codes.chunks(400) {
-            // Row-value IN lists are not portable: spell each pair out.
-            let conditions: Vec<String> = (0..chunk.len())
-                .map(|i| format!("(cohort = ${} AND roster_code = ${})", 2 * i + 1, 2 * i + 2))
+        // Per cohort, codes in chunks: each query is a range of the (cohort, code) index.
+        for cohort in crate::domain::Cohort::ALL {
+            let mine: Vec<&str> = codes
+                .iter()
+                .filter(|(c, _)| *c == cohort)
+                .map(|(_, code)| code.as_str())
                 .collect();
-            let sql = format!(
-                "SELECT {ROSTER_COLUMNS} FROM accounts WHERE {}",
-                conditions.join(" OR ")
-            );
-            let mut q = sqlx::query_as::<_, RosterAccount>(&sql);
-            for (cohort, code) in chunk {
-                q = q.bind(cohort.as_str()).bind(code.as_str());
+            for chunk in mine.chunks(800) {
+                let list: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+                let sql = format!(
+                    "SELECT {ROSTER_COLUMNS} FROM accounts WHERE cohort = $1 AND roster_code IN ({})",
+                    list.join(", ")
+                );
+                let mut q = sqlx::query_as::<_, RosterAccount>(&sql).bind(cohort.as_str());
+                for code in chunk {
+                    q = q.bind(*code);
+                }
+                found.extend(
+                    q.fetch_all(self.pool())
+                        .await
+                        .map_err(StoreError::classify)?,
+                );
             }
-            found.extend(
-                q.fetch_all(self.pool())
-                    .await
-                    .map_err(StoreError::classify)?,
-            );
         }
         for (column, values) in [
             (
@@ -134,6 +139,7 @@ impl Db {
     ) -> Result<Vec<i64>, StoreError> {
         let mut tx = self.pool().begin().await.map_err(StoreError::classify)?;
         let mut moved = Vec::new();
+        let mut members: std::collections::BTreeMap<(String, Cohort), i64> = Default::default();
         for (i, write) in writes.iter().enumerate() {
             match write {
                 RosterWrite::Create {
@@ -163,7 +169,7 @@ impl Db {
                     .execute(&mut *tx)
                     .await
                     .map_err(StoreError::classify)?;
-                    bump(&mut tx, unit_code, &[(Metric::Members(*cohort), 1)], at).await?;
+                    *members.entry((unit_code.clone(), *cohort)).or_default() += 1;
                 }
                 RosterWrite::Update {
                     old,
@@ -205,10 +211,10 @@ impl Db {
                     let cohort = old.cohort.as_deref().and_then(Cohort::parse);
                     if old.unit_code.as_deref() != Some(unit_code.as_str()) {
                         if let Some(cohort) = cohort {
-                            if let Some(from) = old.unit_code.as_deref() {
-                                bump(&mut tx, from, &[(Metric::Members(cohort), -1)], at).await?;
+                            if let Some(from) = &old.unit_code {
+                                *members.entry((from.clone(), cohort)).or_default() -= 1;
                             }
-                            bump(&mut tx, unit_code, &[(Metric::Members(cohort), 1)], at).await?;
+                            *members.entry((unit_code.clone(), cohort)).or_default() += 1;
                         }
                     }
                     if old.unit_code.as_deref() != Some(unit_code.as_str())
@@ -219,6 +225,10 @@ impl Db {
                 }
             }
             progress(i + 1);
+        }
+        // Members counts move once per unit and cohort, not once per row.
+        for ((unit, cohort), delta) in members {
+            bump(&mut tx, &unit, &[(Metric::Members(cohort), delta)], at).await?;
         }
         tx.commit().await.map_err(StoreError::classify)?;
         Ok(moved)
