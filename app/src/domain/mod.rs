@@ -8,6 +8,7 @@ pub mod account;
 pub mod campaign;
 pub mod citizen_id;
 pub mod competency;
+pub mod practice;
 pub mod procedure;
 pub mod quiz;
 pub mod role;
@@ -17,4 +18,4 @@ pub mod vn;
 
 pub use account::{Contact, ContactError, FullName, NameError, PasswordError, PasswordPolicy};
 pub use citizen_id::{CitizenId, CitizenIdError, Sex};
-pub use role::{Cohort, Role};
+pub use role::{Audience, Cohort, Role};

@@ -93,6 +93,88 @@ pub fn score(keys: &[AnswerKey], answers: &[Answer], pass_mark: u32) -> QuizScor
     }
 }
 
+/// Why one question of a posted quiz form cannot be scored yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AnswerProblem {
+    /// Nothing was chosen or placed.
+    Unanswered,
+    /// An ordering whose positions are not 1..n, each once.
+    OrderInvalid,
+}
+
+/// The form field of question `question`'s answer: `q-<question>`, repeated for multiple
+/// choice; an ordering item's position is posted as `q-<question>-<item>`.
+pub fn answer_field(question: &str) -> String {
+    format!("q-{question}")
+}
+
+/// Reads a posted quiz form (name/value pairs, repeated names kept) into one answer per
+/// question, in quiz order, with the problems that send it back: `(question index, problem)`.
+/// Each question is given by its id and key; the key only says what kind of answer to read
+/// (and, for an ordering, which items there are), never whether it is right.
+pub fn read_answers<'a>(
+    questions: impl IntoIterator<Item = (&'a str, &'a AnswerKey)>,
+    fields: &[(String, String)],
+) -> (Vec<Answer>, Vec<(usize, AnswerProblem)>) {
+    let values = |name: &str| -> Vec<&str> {
+        fields
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    };
+    let mut problems = Vec::new();
+    let answers = questions
+        .into_iter()
+        .enumerate()
+        .map(|(index, (id, key))| {
+            let name = answer_field(id);
+            let answer = match key {
+                AnswerKey::Single(_) => values(&name)
+                    .first()
+                    .map(|v| Answer::Single((*v).to_owned()))
+                    .unwrap_or_default(),
+                AnswerKey::Multiple(_) => {
+                    Answer::Multiple(values(&name).into_iter().map(str::to_owned).collect())
+                }
+                AnswerKey::TrueFalse(_) => match values(&name).first() {
+                    Some(&"true") => Answer::TrueFalse(true),
+                    Some(&"false") => Answer::TrueFalse(false),
+                    _ => Answer::Blank,
+                },
+                AnswerKey::Ordering(items) => {
+                    let mut placed: Vec<(usize, String)> = items
+                        .iter()
+                        .filter_map(|item| {
+                            let position = values(&format!("{name}-{item}"))
+                                .first()
+                                .and_then(|v| v.trim().parse::<usize>().ok())?;
+                            Some((position, item.clone()))
+                        })
+                        .collect();
+                    placed.sort();
+                    let positions: Vec<usize> = placed.iter().map(|(p, _)| *p).collect();
+                    let expected: Vec<usize> = (1..=items.len()).collect();
+                    if placed.is_empty() {
+                        Answer::Blank
+                    } else if positions != expected {
+                        // Each position 1..n exactly once; anything else is asked again.
+                        problems.push((index, AnswerProblem::OrderInvalid));
+                        Answer::Ordering(Vec::new())
+                    } else {
+                        Answer::Ordering(placed.into_iter().map(|(_, id)| id).collect())
+                    }
+                }
+            };
+            if answer.is_blank() && !problems.iter().any(|(i, _)| *i == index) {
+                problems.push((index, AnswerProblem::Unanswered));
+            }
+            answer
+        })
+        .collect();
+    (answers, problems)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +182,68 @@ mod tests {
 
     fn set(ids: &[&str]) -> BTreeSet<String> {
         ids.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_posted_form_reads_into_one_answer_per_question() {
+        let keys = [
+            ("one", AnswerKey::Single("b".into())),
+            ("many", AnswerKey::Multiple(set(&["a", "c"]))),
+            ("tf", AnswerKey::TrueFalse(true)),
+            (
+                "order",
+                AnswerKey::Ordering(vec!["x".into(), "y".into(), "z".into()]),
+            ),
+        ];
+        let questions = keys.iter().map(|(id, k)| (*id, k));
+        let form = pairs(&[
+            ("q-one", "a"),
+            ("q-many", "c"),
+            ("q-many", "b"),
+            ("q-tf", "false"),
+            ("q-order-z", "1"),
+            ("q-order-x", " 2 "),
+            ("q-order-y", "3"),
+        ]);
+        let (answers, problems) = read_answers(questions, &form);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            answers,
+            vec![
+                Answer::Single("a".into()),
+                Answer::Multiple(set(&["b", "c"])),
+                Answer::TrueFalse(false),
+                Answer::Ordering(vec!["z".into(), "x".into(), "y".into()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn blank_questions_and_broken_orderings_are_sent_back() {
+        let keys = [
+            ("one", AnswerKey::Single("b".into())),
+            ("tf", AnswerKey::TrueFalse(true)),
+            ("order", AnswerKey::Ordering(vec!["x".into(), "y".into()])),
+            ("many", AnswerKey::Multiple(set(&["a"]))),
+        ];
+        let form = pairs(&[("q-tf", "maybe"), ("q-order-x", "1"), ("q-order-y", "1")]);
+        let (answers, problems) = read_answers(keys.iter().map(|(id, k)| (*id, k)), &form);
+        assert_eq!(answers.len(), 4);
+        assert_eq!(
+            problems,
+            vec![
+                (0, AnswerProblem::Unanswered),
+                (1, AnswerProblem::Unanswered),
+                (2, AnswerProblem::OrderInvalid),
+                (3, AnswerProblem::Unanswered),
+            ]
+        );
     }
 
     #[test]

@@ -54,6 +54,31 @@ impl Role {
     }
 }
 
+/// Who may use a page, a server function or a form, by role. Narrower rules (a unit manager's
+/// own unit, a learner's own runs) are checked by the service behind it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// Anyone signed in.
+    SignedIn,
+    /// Learners (officials, volunteers, residents).
+    Learners,
+    /// Unit managers, organizers and admins ([`Role::may_view_units`]).
+    Staff,
+    /// Organizers and admins ([`Role::may_list_accounts`]).
+    Organizers,
+}
+
+impl Audience {
+    pub fn admits(self, role: Role) -> bool {
+        match self {
+            Audience::SignedIn => true,
+            Audience::Learners => role == Role::Learner,
+            Audience::Staff => role.may_view_units(),
+            Audience::Organizers => role.may_list_accounts(),
+        }
+    }
+}
+
 /// Which group a learner trains with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -104,6 +129,22 @@ mod tests {
         assert!(Role::Organizer.may_list_accounts());
         assert!(!Role::UnitManager.may_list_accounts());
         assert!(!Role::Learner.may_list_accounts());
+    }
+
+    #[test]
+    fn each_audience_admits_its_roles_only() {
+        let admitted =
+            |a: Audience| -> Vec<Role> { Role::ALL.into_iter().filter(|r| a.admits(*r)).collect() };
+        assert_eq!(admitted(Audience::SignedIn), Role::ALL.to_vec());
+        assert_eq!(admitted(Audience::Learners), vec![Role::Learner]);
+        assert_eq!(
+            admitted(Audience::Staff),
+            vec![Role::Admin, Role::Organizer, Role::UnitManager]
+        );
+        assert_eq!(
+            admitted(Audience::Organizers),
+            vec![Role::Admin, Role::Organizer]
+        );
     }
 
     #[test]

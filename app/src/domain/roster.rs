@@ -142,6 +142,17 @@ pub struct RosterRow {
 }
 
 /// What is wrong with one cell of a row.
+/// What importing a valid row does to hocso's records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    /// Nobody of its cohort has its code yet: an account is created.
+    Create,
+    /// The account with its code changes (name, unit, position, university or contact).
+    Update,
+    /// The account with its code already says the same.
+    Same,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Problem {
     CodeMissing,

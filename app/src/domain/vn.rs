@@ -80,6 +80,16 @@ impl Date {
         Date::new(year, month, day)
     }
 
+    /// A date from a form: dd/mm/yyyy as people type it, or yyyy-mm-dd as a browser's date
+    /// picker sends it.
+    pub fn parse_form(input: &str) -> Result<Date, DateError> {
+        let input = input.trim();
+        Date::parse_vn(input).or_else(|e| match input.split('-').collect::<Vec<_>>()[..] {
+            [y, m, d] if y.len() == 4 => Date::parse_vn(&format!("{d}/{m}/{y}")),
+            _ => Err(e),
+        })
+    }
+
     /// Days since 1 January of year 1 (proleptic Gregorian), for date arithmetic.
     pub fn ordinal(self) -> i64 {
         let y = i64::from(self.year) - 1;
