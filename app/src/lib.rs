@@ -10,7 +10,9 @@ pub mod components;
 pub mod domain;
 pub mod i18n;
 pub mod pages;
+pub mod request;
 pub mod shell;
+pub mod types;
 
 #[cfg(feature = "ssr")]
 pub mod auth;
@@ -20,6 +22,8 @@ pub mod content;
 pub mod services;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod web;
 
 // The catalog of user-facing text (app/locales/*.yml), compiled in. Only the server renders
 // text from it: islands receive their strings as props, so the wasm build does not link it.

@@ -8,6 +8,7 @@ use leptos_router::{path, SsrMode};
 use crate::components::layout::{Footer, Header};
 use crate::i18n::use_locale;
 use crate::pages;
+use crate::request::large_text;
 
 /// The whole document, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -152,45 +153,6 @@ pub fn App() -> impl IntoView {
             </main>
             <Footer />
         </Router>
-    }
-}
-
-/// Whether the person chose large text (the `hocso_text` cookie, read by the session layer).
-pub fn large_text() -> bool {
-    #[cfg(feature = "ssr")]
-    {
-        use_context::<http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<TextSize>().copied())
-            .is_some_and(|size| size == TextSize::Large)
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        false
-    }
-}
-
-/// Name of the cookie that remembers the text size.
-pub const TEXT_COOKIE: &str = "hocso_text";
-
-/// The reading size a person chose.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum TextSize {
-    #[default]
-    Normal,
-    Large,
-}
-
-impl TextSize {
-    pub fn from_cookie_header(header: &str) -> TextSize {
-        let large = header
-            .split(';')
-            .filter_map(|pair| pair.trim().strip_prefix(TEXT_COOKIE)?.strip_prefix('='))
-            .any(|v| v == "large");
-        if large {
-            TextSize::Large
-        } else {
-            TextSize::Normal
-        }
     }
 }
 

@@ -24,11 +24,11 @@ use std::time::{Duration, Instant};
 
 use sqlx::{Connection, Executor};
 
-use app::api::CurrentUser;
 use app::auth::TokenKeys;
 use app::domain::Role;
 use app::services::{campaign, now, AppState};
 use app::store::Db;
+use app::types::CurrentUser;
 
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())

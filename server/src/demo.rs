@@ -162,7 +162,10 @@ async fn exam_run(state: &AppState, account_id: i64, procedure: &str) -> anyhow:
     use app::content::procedures::{
         STEP_CONFIRM, STEP_DELIVERY, STEP_DOCUMENTS, STEP_FEE, STEP_FIND, STEP_LOGIN,
     };
+    use app::domain::practice::Mode;
+    use app::i18n::Locale;
     use app::services::practice;
+    use app::types::form::FormInput;
     let row = state
         .db
         .account_by_id(account_id)
@@ -179,14 +182,9 @@ async fn exam_run(state: &AppState, account_id: i64, procedure: &str) -> anyhow:
         .scenarios
         .first()
         .ok_or_else(|| anyhow::anyhow!("{procedure} has no scenario"))?;
-    let url = practice::start(state, &user, procedure, &s.id, "exam")
+    let run = practice::start(state, &user, procedure, &s.id, Some(Mode::Exam))
         .await
         .map_err(|e| anyhow::anyhow!("starting the demo exam: {e:?}"))?;
-    let run: i64 = url
-        .rsplit('/')
-        .next()
-        .and_then(|id| id.parse().ok())
-        .ok_or_else(|| anyhow::anyhow!("unexpected run address {url}"))?;
     let value = |id: &str| s.values.get(id).cloned().unwrap_or_default();
     let pair = |k: &str, v: String| (k.to_owned(), v);
     let mut steps: Vec<Vec<(String, String)>> = vec![
@@ -228,22 +226,19 @@ async fn exam_run(state: &AppState, account_id: i64, procedure: &str) -> anyhow:
     ]);
     for mut fields in steps {
         fields.push(pair("action", "next".into()));
-        match practice::post_step(state, &user, run, &fields, app::i18n::Locale::Vi).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(errors)) => {
-                anyhow::bail!("the demo exam was refused at {:?}: {errors:?}", fields[0])
-            }
-            Err(e) => anyhow::bail!("the demo exam failed: {e:?}"),
+        let step = fields[0].clone();
+        let form = FormInput::new(fields);
+        if let Err(refused) = practice::post_step(state, &user, run, &form, Locale::Vi).await {
+            anyhow::bail!("the demo exam was refused at {step:?}: {refused:?}")
         }
     }
-    let submit = vec![
+    let submit = FormInput::new(vec![
         pair("step", STEP_CONFIRM.into()),
         pair("action", "submit".into()),
-    ];
-    match practice::post_step(state, &user, run, &submit, app::i18n::Locale::Vi).await {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(errors)) => anyhow::bail!("the demo exam was not submitted: {errors:?}"),
-        Err(e) => anyhow::bail!("the demo exam failed: {e:?}"),
+    ]);
+    match practice::post_step(state, &user, run, &submit, Locale::Vi).await {
+        Ok(_) => Ok(()),
+        Err(refused) => anyhow::bail!("the demo exam was not submitted: {refused:?}"),
     }
 }
 

@@ -205,7 +205,7 @@ pub async fn units_file(
     };
     let mut moved = Vec::new();
     for (code, _, _, p) in &units {
-        if let Some(current) = state.db.unit_province(code).await? {
+        if let Some(current) = state.db.unit(code).await?.map(|u| u.province_code) {
             if &current != p {
                 moved.push(format!(
                     "unit {code} belongs to province {current}, not {p}"
@@ -315,7 +315,7 @@ pub fn read_figures(
                 cell(Some(unit))
             ));
         }
-        let day = app::services::campaign::parse_date_field(&cell(Some(date)));
+        let day = app::domain::vn::Date::parse_form(&cell(Some(date))).ok();
         match day {
             None => problems.push(format!("row {row}: write the date as dd/mm/yyyy")),
             Some(d) if d.epoch_day() > today => {

@@ -11,11 +11,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sqlx::Connection;
 
 use app::content::{Catalog, EvidenceSource};
 use app::domain::campaign::{household_key, Goal};
@@ -23,7 +21,7 @@ use app::domain::competency::{self, Evidence};
 use app::domain::vn::vn_day;
 use app::domain::Cohort;
 use app::services::{now, AppState, HANOI_PROVINCE_CODE};
-use app::store::{Backend, NewCampaign, NewFigures};
+use app::store::{BulkSink, BulkValue, NewCampaign, NewFigures};
 
 /// What to generate.
 #[derive(Clone, Debug)]
@@ -61,101 +59,6 @@ const UNIVERSITIES: [&str; 6] = [
     "Đại học Sư phạm Hà Nội",
     "Học viện Bưu chính Viễn thông",
 ];
-
-/// A value of a bulk row.
-#[derive(Clone, Debug)]
-enum Val {
-    I(i64),
-    S(String),
-    N,
-}
-
-impl Val {
-    fn json(&self) -> leptos::serde_json::Value {
-        match self {
-            Val::I(i) => (*i).into(),
-            Val::S(s) => s.clone().into(),
-            Val::N => leptos::serde_json::Value::Null,
-        }
-    }
-
-    fn csv(&self) -> String {
-        match self {
-            Val::I(i) => i.to_string(),
-            Val::S(s) => format!("\"{}\"", s.replace('"', "\"\"")),
-            Val::N => String::new(),
-        }
-    }
-}
-
-/// Writes rows in bulk: SQLite through the app's pool, PostgreSQL by COPY on its own
-/// connection.
-enum Sink {
-    Sqlite(app::store::Db),
-    Postgres(sqlx::PgConnection),
-}
-
-impl Sink {
-    async fn open(state: &AppState, url: &str) -> anyhow::Result<Sink> {
-        Ok(match state.db.backend() {
-            Backend::Sqlite => Sink::Sqlite(state.db.clone()),
-            Backend::Postgres => Sink::Postgres(
-                sqlx::PgConnection::connect(url)
-                    .await
-                    .context("connecting for COPY")?,
-            ),
-        })
-    }
-
-    async fn write(
-        &mut self,
-        table: &str,
-        columns: &[&str],
-        rows: &[Vec<Val>],
-    ) -> anyhow::Result<()> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        match self {
-            Sink::Sqlite(db) => {
-                let picks: Vec<String> = (0..columns.len())
-                    .map(|i| format!("json_extract(value, '$[{i}]')"))
-                    .collect();
-                let sql = format!(
-                    "INSERT INTO {table} ({}) SELECT {} FROM json_each($1)",
-                    columns.join(", "),
-                    picks.join(", ")
-                );
-                for chunk in rows.chunks(20_000) {
-                    let json: Vec<Vec<leptos::serde_json::Value>> = chunk
-                        .iter()
-                        .map(|r| r.iter().map(Val::json).collect())
-                        .collect();
-                    let text = leptos::serde_json::to_string(&json)?;
-                    db.execute_raw(&sql, &text).await?;
-                }
-            }
-            Sink::Postgres(conn) => {
-                let sql = format!(
-                    "COPY {table} ({}) FROM STDIN WITH (FORMAT csv)",
-                    columns.join(", ")
-                );
-                let mut copy = conn.copy_in_raw(&sql).await?;
-                for chunk in rows.chunks(20_000) {
-                    let mut text = String::new();
-                    for r in chunk {
-                        let cells: Vec<String> = r.iter().map(Val::csv).collect();
-                        text.push_str(&cells.join(","));
-                        text.push('\n');
-                    }
-                    copy.send(text.into_bytes()).await?;
-                }
-                copy.finish().await?;
-            }
-        }
-        Ok(())
-    }
-}
 
 fn name(rng: &mut StdRng) -> String {
     format!(
@@ -325,7 +228,7 @@ async fn city_in(
         campaign(state, (volunteers_total, residents_total)).await?;
     let start = first_day * 86_400;
 
-    let mut sink = Sink::open(state, &o.database_url).await?;
+    let mut sink = BulkSink::open(&state.db, &o.database_url).await?;
     // Before the learners are written with explicit ids: PostgreSQL's id sequence only moves
     // past them at the end.
     let organizer = state.db.any_staff_id().await?;
@@ -362,25 +265,25 @@ async fn city_in(
                 start + rng.gen_range(0..(at - start).max(1))
             };
             accounts.push(vec![
-                Val::I(id),
-                Val::S(name(&mut rng)),
-                Val::S(format!("s{seed_tag}-{id}@seed.invalid")),
-                Val::S(String::new()),
-                Val::S("learner".into()),
-                Val::S(cohort.as_str().into()),
-                Val::S(unit.clone()),
-                position.map_or(Val::N, |p| Val::S(p.id.clone())),
-                Val::I(0),
-                Val::I(created),
+                BulkValue::Int(id),
+                BulkValue::Text(name(&mut rng)),
+                BulkValue::Text(format!("s{seed_tag}-{id}@seed.invalid")),
+                BulkValue::Text(String::new()),
+                BulkValue::Text("learner".into()),
+                BulkValue::Text(cohort.as_str().into()),
+                BulkValue::Text(unit.clone()),
+                position.map_or(BulkValue::Null, |p| BulkValue::Text(p.id.clone())),
+                BulkValue::Int(0),
+                BulkValue::Int(created),
                 match cohort {
-                    Cohort::Resident => Val::N,
-                    _ => Val::S(format!("S{seed_tag}-{id}")),
+                    Cohort::Resident => BulkValue::Null,
+                    _ => BulkValue::Text(format!("S{seed_tag}-{id}")),
                 },
                 match cohort {
                     Cohort::Volunteer => {
-                        Val::S(UNIVERSITIES[rng.gen_range(0..UNIVERSITIES.len())].into())
+                        BulkValue::Text(UNIVERSITIES[rng.gen_range(0..UNIVERSITIES.len())].into())
                     }
-                    _ => Val::N,
+                    _ => BulkValue::Null,
                 },
             ]);
             // Evidence: assessments taken since joining, each tagging a few competences. About
@@ -434,15 +337,15 @@ async fn city_in(
                 let earned = created + rng.gen_range(0..(at - created).max(1));
                 for tag in &source.evidences {
                     evidence.push(vec![
-                        Val::I(id),
-                        Val::S(tag.competence.clone()),
-                        Val::I(i64::from(tag.level)),
-                        Val::S(source.kind.as_str().into()),
-                        Val::S(source.id.clone()),
-                        Val::I(i64::from(source.version)),
-                        Val::I(percent),
-                        Val::I(earned),
-                        Val::I(0),
+                        BulkValue::Int(id),
+                        BulkValue::Text(tag.competence.clone()),
+                        BulkValue::Int(i64::from(tag.level)),
+                        BulkValue::Text(source.kind.as_str().into()),
+                        BulkValue::Text(source.id.clone()),
+                        BulkValue::Int(i64::from(source.version)),
+                        BulkValue::Int(percent),
+                        BulkValue::Int(earned),
+                        BulkValue::Int(0),
                     ]);
                     pairs.push((
                         tag.competence.clone(),
@@ -475,32 +378,32 @@ async fn city_in(
                 .max();
             if let Some(p) = position {
                 standings.push(vec![
-                    Val::I(id),
-                    Val::S(unit.clone()),
-                    Val::S(cohort.as_str().into()),
-                    Val::S(p.id.clone()),
-                    Val::I(i64::from(standing.met)),
-                    Val::I(i64::from(standing.required)),
-                    Val::I(i64::from(meets)),
-                    Val::I(i64::from(leader_ready)),
+                    BulkValue::Int(id),
+                    BulkValue::Text(unit.clone()),
+                    BulkValue::Text(cohort.as_str().into()),
+                    BulkValue::Text(p.id.clone()),
+                    BulkValue::Int(i64::from(standing.met)),
+                    BulkValue::Int(i64::from(standing.required)),
+                    BulkValue::Int(i64::from(meets)),
+                    BulkValue::Int(i64::from(leader_ready)),
                     if meets {
-                        since.map_or(Val::N, Val::I)
+                        since.map_or(BulkValue::Null, BulkValue::Int)
                     } else {
-                        Val::N
+                        BulkValue::Null
                     },
-                    standing.review_at.map_or(Val::N, Val::I),
-                    Val::I(0),
-                    Val::I(at),
-                    Val::I(i64::from(trained)),
+                    standing.review_at.map_or(BulkValue::Null, BulkValue::Int),
+                    BulkValue::Int(0),
+                    BulkValue::Int(at),
+                    BulkValue::Int(i64::from(trained)),
                 ]);
             }
             for (competence, v) in levels.iter().filter(|(_, v)| v.level > 0) {
                 levels_rows.push(vec![
-                    Val::I(id),
-                    Val::S(competence.clone()),
-                    Val::I(i64::from(v.level)),
-                    Val::I(v.until.unwrap_or(at)),
-                    Val::I(at),
+                    BulkValue::Int(id),
+                    BulkValue::Text(competence.clone()),
+                    BulkValue::Int(i64::from(v.level)),
+                    BulkValue::Int(v.until.unwrap_or(at)),
+                    BulkValue::Int(at),
                 ]);
             }
             if cohort != Cohort::Official {
@@ -623,13 +526,13 @@ async fn city_in(
             let id = first_deployment + deployments.len() as i64;
             let assigned = (day * 86_400 - rng.gen_range(1..5) * 86_400).max(start - 86_400);
             deployments.push(vec![
-                Val::I(id),
-                Val::I(v.id),
-                Val::S(units[unit].clone()),
-                Val::I(day * 86_400),
-                Val::S(shifts[shift].into()),
-                Val::I(organizer),
-                Val::I(assigned.min(at)),
+                BulkValue::Int(id),
+                BulkValue::Int(v.id),
+                BulkValue::Text(units[unit].clone()),
+                BulkValue::Int(day * 86_400),
+                BulkValue::Text(shifts[shift].into()),
+                BulkValue::Int(organizer),
+                BulkValue::Int(assigned.min(at)),
             ]);
             if day > today || residents[unit].is_empty() {
                 continue;
@@ -658,17 +561,17 @@ async fn city_in(
                     .get(rng.gen_range(0..catalog.sandbox.procedures.len().max(1)))
                     .map_or("khac".to_owned(), |p| p.id.clone());
                 assists.push(vec![
-                    Val::I(first_assist + assists.len() as i64),
-                    Val::I(v.id),
-                    Val::I(id),
-                    Val::S(units[unit].clone()),
-                    Val::S(key.clone()),
-                    Val::I(resident),
-                    Val::S(procedure),
-                    Val::S(outcome.into()),
-                    Val::I(rng.gen_range(5..=60)),
-                    Val::I(when),
-                    independent.map_or(Val::N, Val::I),
+                    BulkValue::Int(first_assist + assists.len() as i64),
+                    BulkValue::Int(v.id),
+                    BulkValue::Int(id),
+                    BulkValue::Text(units[unit].clone()),
+                    BulkValue::Text(key.clone()),
+                    BulkValue::Int(resident),
+                    BulkValue::Text(procedure),
+                    BulkValue::Text(outcome.into()),
+                    BulkValue::Int(rng.gen_range(5..=60)),
+                    BulkValue::Int(when),
+                    independent.map_or(BulkValue::Null, BulkValue::Int),
                 ]);
                 let entry = households.entry((unit, key)).or_insert((when, false));
                 entry.0 = entry.0.min(when);
@@ -690,14 +593,14 @@ async fn city_in(
         &deployments,
     )
     .await?;
-    let household_rows: Vec<Vec<Val>> = households
+    let household_rows: Vec<Vec<BulkValue>> = households
         .iter()
         .map(|((unit, key), (first, proficient))| {
             vec![
-                Val::S(units[*unit].clone()),
-                Val::S(key.clone()),
-                Val::I(i64::from(*proficient)),
-                Val::I(*first),
+                BulkValue::Text(units[*unit].clone()),
+                BulkValue::Text(key.clone()),
+                BulkValue::Int(i64::from(*proficient)),
+                BulkValue::Int(*first),
             ]
         })
         .collect();

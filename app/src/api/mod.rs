@@ -1,63 +1,24 @@
-//! Types shared by server and browser, and the server functions.
+//! The server functions: the reads of every area, one file per area. The types they answer
+//! with are in [`crate::types`]; the work is in `services`.
 //!
-//! Every server function starts by deciding who may call it (see [`require`]); the rule is in
-//! the domain ([`Role`]'s methods) and the table of who-may-call-what is tested in
-//! `server/tests`.
+//! Every server function starts at the gate ([`answer`]): it decides who may call it (an
+//! [`Audience`], whose rule is the domain's) before anything is read, and answers every error
+//! with its HTTP status. The table of who-may-call-what is tested in `server/tests`.
 
 pub mod campaign;
 pub mod competency;
+pub mod deploy;
 pub mod learning;
 pub mod practice;
+pub mod roster;
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
-use serde::{Deserialize, Serialize};
 
-use crate::domain::{Cohort, Role};
-
-/// The person a request acts for, as the pages and server functions see them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CurrentUser {
-    pub id: i64,
-    pub full_name: String,
-    pub role: Role,
-    pub cohort: Option<Cohort>,
-    pub unit_code: Option<String>,
-    pub unit_name: Option<String>,
-    /// The job position (officials, volunteers), a position id of `content/positions.toml`.
-    pub position_code: Option<String>,
-}
-
-/// What a server function can fail with. Messages are i18n keys; the cause of an `Internal`
-/// error is logged on the server and never sent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-pub enum AppError {
-    #[error("errors.unauthenticated")]
-    Unauthenticated,
-    #[error("errors.forbidden")]
-    Forbidden,
-    #[error("errors.not_found")]
-    NotFound,
-    #[error("errors.internal")]
-    Internal,
-    /// The call itself was malformed (arguments, encoding).
-    #[error("errors.bad_request")]
-    BadRequest,
-}
-
-impl AppError {
-    /// The catalog key of the message shown to people.
-    pub fn message_key(&self) -> &'static str {
-        match self {
-            AppError::Unauthenticated => "errors.unauthenticated",
-            AppError::Forbidden => "errors.forbidden",
-            AppError::NotFound => "errors.not_found",
-            AppError::Internal => "errors.internal",
-            AppError::BadRequest => "errors.bad_request",
-        }
-    }
-}
+#[cfg(feature = "ssr")]
+use crate::domain::Audience;
+use crate::types::{AccountLine, AppError, CurrentUser, UnitOption};
 
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
@@ -73,82 +34,79 @@ impl FromServerFnError for AppError {
     }
 }
 
-/// A line of the people directory.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountLine {
-    pub id: i64,
-    pub full_name: String,
-    pub role: Role,
-    pub cohort: Option<Cohort>,
-    pub unit_name: Option<String>,
+/// The gate of a server function: the caller must be signed in and of `audience`; then `body`
+/// runs with the application state and the caller. Any error is answered with its status.
+#[cfg(feature = "ssr")]
+pub(crate) async fn answer<T, F, Fut>(audience: Audience, body: F) -> Result<T, AppError>
+where
+    F: FnOnce(crate::services::AppState, CurrentUser) -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    let response = use_context::<leptos_axum::ResponseOptions>();
+    let result = match (crate::request::current_user(), app_state()) {
+        (None, _) => Err(AppError::Unauthenticated),
+        (Some(user), _) if !audience.admits(user.role) => Err(AppError::Forbidden),
+        (Some(user), Ok(state)) => body(state, user).await,
+        (Some(_), Err(e)) => Err(e),
+    };
+    with_status(response, result)
+}
+
+/// The gate of a public server function: anyone may call it, signed in or not.
+#[cfg(feature = "ssr")]
+pub(crate) async fn answer_anyone<T, F, Fut>(body: F) -> Result<T, AppError>
+where
+    F: FnOnce(crate::services::AppState) -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    let response = use_context::<leptos_axum::ResponseOptions>();
+    let result = match app_state() {
+        Ok(state) => body(state).await,
+        Err(e) => Err(e),
+    };
+    with_status(response, result)
+}
+
+#[cfg(feature = "ssr")]
+fn app_state() -> Result<crate::services::AppState, AppError> {
+    use_context::<crate::services::AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn with_status<T>(
+    response: Option<leptos_axum::ResponseOptions>,
+    result: Result<T, AppError>,
+) -> Result<T, AppError> {
+    if let (Err(e), Some(response)) = (&result, response) {
+        if let Ok(status) = http::StatusCode::from_u16(e.status()) {
+            response.set_status(status);
+        }
+    }
+    result
 }
 
 /// Who is signed in, if anyone. Anyone may ask.
 #[server(endpoint = "me")]
 pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
-    Ok(crate::services::current_user())
+    Ok(crate::request::current_user())
 }
 
 /// The people directory, newest first. Admins and organizers see everyone (or one unit with
 /// `unit`); a unit manager sees only their own unit; learners are refused.
 #[server(endpoint = "accounts")]
 pub async fn list_accounts(unit: Option<String>) -> Result<Vec<AccountLine>, AppError> {
-    use crate::services::{refuse, require};
-    let user = require(|_| true)?;
-    let scope = match user.role {
-        Role::Admin | Role::Organizer => unit.filter(|u| !u.is_empty()),
-        Role::UnitManager => {
-            let own = user.unit_code.clone();
-            match unit.filter(|u| !u.is_empty()) {
-                Some(asked) if Some(&asked) != own.as_ref() => {
-                    return Err(refuse(AppError::Forbidden))
-                }
-                _ => own,
-            }
-        }
-        Role::Learner => return Err(refuse(AppError::Forbidden)),
-    };
-    let state = crate::services::state()?;
-    let rows = state
-        .db
-        .list_accounts(scope.as_deref(), 200)
-        .await
-        .map_err(crate::services::internal)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(AccountLine {
-                id: r.id,
-                full_name: r.full_name,
-                role: Role::parse(&r.role)?,
-                cohort: r.cohort.as_deref().and_then(Cohort::parse),
-                unit_name: r.unit_name,
-            })
-        })
-        .collect())
-}
-
-/// A ward or commune, as offered in forms.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UnitOption {
-    pub code: String,
-    pub name: String,
+    answer(Audience::Staff, |state, user| async move {
+        crate::services::accounts::directory(&state, &user, unit.as_deref()).await
+    })
+    .await
 }
 
 /// Hà Nội's communes and wards, for the registration form. Anyone may ask (it is public data).
 #[server(endpoint = "units")]
 pub async fn list_units() -> Result<Vec<UnitOption>, AppError> {
-    let state = crate::services::state()?;
-    let units = state
-        .db
-        .units(crate::services::HANOI_PROVINCE_CODE)
+    answer_anyone(|state| async move { crate::services::accounts::unit_options(&state).await })
         .await
-        .map_err(crate::services::internal)?;
-    Ok(units
-        .into_iter()
-        .map(|u| UnitOption {
-            code: u.code,
-            name: u.name,
-        })
-        .collect())
 }

@@ -1,109 +1,11 @@
-//! Forms that work without JavaScript: a plain POST, and on a problem the same page comes back
-//! with an error summary at the top (linking to each field), the message next to the field, and
-//! everything typed so far except passwords.
+//! The parts of forms that work without JavaScript: the error summary of a rejected form, and
+//! fields that show their own message and keep what was typed (see [`crate::types::form`]).
 
 use leptos::prelude::*;
 
 use super::islands::PasswordInput;
 use crate::tr;
-
-/// One problem with one field (or with the whole form when `field` is empty).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    /// Catalog key of the message.
-    pub key: &'static str,
-    /// Which of many like fields this is, for the error summary: a catalog key taking
-    /// `%{number}` ("Question %{number}") and the number.
-    pub label: Option<(&'static str, usize)>,
-    /// Or the field's own name, already translated (fields that content defines).
-    pub name: Option<String>,
-}
-
-/// Every problem found in a posted form.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FormErrors {
-    pub errors: Vec<FieldError>,
-    /// The server failed, not the person: answer 500, not 422.
-    pub internal: bool,
-}
-
-impl FormErrors {
-    pub fn add(&mut self, field: impl Into<String>, key: &'static str) {
-        self.errors.push(FieldError {
-            field: field.into(),
-            key,
-            label: None,
-            name: None,
-        });
-    }
-
-    /// Like [`FormErrors::add`], naming the field in the summary by its translated label.
-    pub fn add_named(&mut self, field: impl Into<String>, key: &'static str, name: String) {
-        self.errors.push(FieldError {
-            field: field.into(),
-            key,
-            label: None,
-            name: Some(name),
-        });
-    }
-
-    /// Like [`FormErrors::add`], with a numbered label shown before the message in the summary.
-    pub fn add_numbered(
-        &mut self,
-        field: impl Into<String>,
-        key: &'static str,
-        label: &'static str,
-        number: usize,
-    ) {
-        self.errors.push(FieldError {
-            field: field.into(),
-            key,
-            label: Some((label, number)),
-            name: None,
-        });
-    }
-
-    /// A problem with the form as a whole.
-    pub fn general(key: &'static str) -> FormErrors {
-        let mut errors = FormErrors::default();
-        errors.add("", key);
-        errors
-    }
-
-    pub fn internal() -> FormErrors {
-        FormErrors {
-            internal: true,
-            ..FormErrors::general("errors.internal")
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.errors.is_empty()
-    }
-
-    pub fn for_field(&self, field: &str) -> Option<&'static str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.key)
-    }
-}
-
-/// A rejected form, provided as context when its page is rendered again.
-#[derive(Clone, Debug, Default)]
-pub struct FormOutcome {
-    pub errors: FormErrors,
-    /// What was typed, by field name (never passwords).
-    pub values: Vec<(String, String)>,
-}
-
-impl FormOutcome {
-    pub fn value(&self, field: &str) -> String {
-        self.values
-            .iter()
-            .find(|(k, _)| k == field)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-}
+use crate::types::form::FormOutcome;
 
 /// The outcome of the form being re-rendered, if any.
 pub fn use_form_outcome() -> FormOutcome {

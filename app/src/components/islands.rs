@@ -64,7 +64,7 @@ pub fn PasswordInput(
 /// no messages, so nothing is checked in the browser.
 #[island]
 pub fn CheckedInput(
-    field: crate::api::practice::FieldView,
+    field: crate::types::practice::FieldView,
     error: Option<String>,
     hint_text: Option<String>,
     hint_button: Option<String>,

@@ -3,14 +3,15 @@
 
 use leptos::prelude::*;
 
-use super::{home_path, use_user};
 use crate::domain::{Cohort, Role};
 use crate::i18n::{use_locale, Locale};
+use crate::request::current_user;
 use crate::tr;
+use crate::types::paths;
 
 #[component]
 pub fn Header() -> impl IntoView {
-    let user = use_user();
+    let user = current_user();
     let other = match use_locale() {
         Locale::Vi => Locale::En,
         Locale::En => Locale::Vi,
@@ -60,12 +61,12 @@ pub fn Header() -> impl IntoView {
             <div class="header-row">
                 <a
                     class="brand"
-                    href=user.as_ref().map(|u| home_path(u.role)).unwrap_or("/")
+                    href=user.as_ref().map(|u| paths::home(u.role)).unwrap_or("/")
                 >
                     "Học Số"
                 </a>
                 <span class="header-tools">
-                    {if crate::shell::large_text() {
+                    {if crate::request::large_text() {
                         view! {
                             <a class="text-switch" href="/text/normal" rel="nofollow">
                                 {tr!("nav.text_normal")}

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
+use super::check::{valid_id, Checker, Resolver, Source};
 use super::markdown;
-use super::{raw, valid_id, Checker, Evidence, L10n, Labels, Resolver, Source};
+use super::{raw, Evidence, L10n, Labels};
 use crate::domain::procedure::{
     fee_free_within, score_run, Choices, CrossRule, Field, FieldKind, Finding, Marking, Submission,
     Trap, Values,

@@ -6,15 +6,17 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{guard, redirect};
-use crate::api::{list_units, UnitOption};
+use crate::api::list_units;
 use crate::components::form::{use_form_outcome, ErrorSummary, PasswordField, TextField};
-use crate::components::{home_path, use_user};
+use crate::request::current_user;
 use crate::tr;
+use crate::types::paths;
+use crate::types::UnitOption;
 
 #[component]
 pub fn Login() -> impl IntoView {
-    if let Some(user) = use_user() {
-        redirect(home_path(user.role));
+    if let Some(user) = current_user() {
+        redirect(paths::home(user.role));
     }
     view! {
         <Title text=tr!("login.title") />
@@ -41,8 +43,8 @@ pub fn Login() -> impl IntoView {
 /// unit gave them.
 #[component]
 pub fn Activate() -> impl IntoView {
-    if let Some(user) = use_user() {
-        redirect(home_path(user.role));
+    if let Some(user) = current_user() {
+        redirect(paths::home(user.role));
     }
     view! {
         <Title text=tr!("activate.title") />
@@ -81,8 +83,8 @@ pub fn Activate() -> impl IntoView {
 
 #[component]
 pub fn Register() -> impl IntoView {
-    if let Some(user) = use_user() {
-        redirect(home_path(user.role));
+    if let Some(user) = current_user() {
+        redirect(paths::home(user.role));
     }
     let units = Resource::new_blocking(|| (), |_| list_units());
     view! {

@@ -8,16 +8,14 @@ use leptos_router::hooks::use_query_map;
 
 use super::guard;
 use super::learner::{error_view, param};
-use crate::api::campaign::{
-    get_dashboard, get_settings, get_unit_report, CampaignInfo, CohortLine, Dashboard, GoalLine,
-    UnitSummary,
-};
+use crate::api::campaign::{get_dashboard, get_settings, get_unit_report};
 use crate::components::charts::{BurnUp, ShareBars};
 use crate::components::form::{use_form_outcome, ErrorSummary};
 use crate::domain::campaign::{Goal, Phase};
 use crate::domain::{Cohort, Role};
 use crate::i18n::{use_locale, Locale};
 use crate::tr;
+use crate::types::campaign::{CampaignInfo, CohortLine, Dashboard, GoalLine, UnitSummary};
 
 /// A whole number the way the reader writes it: 12.345 in Vietnamese, 12,345 in English.
 pub fn number(n: i64) -> String {
@@ -404,7 +402,7 @@ fn Coverage(cohorts: Vec<CohortLine>) -> impl IntoView {
 }
 
 #[component]
-fn Assists(a: crate::api::campaign::AssistSummary) -> impl IntoView {
+fn Assists(a: crate::types::campaign::AssistSummary) -> impl IntoView {
     view! {
         <h2 id="assists">{tr!("campaign.assists_heading")}</h2>
         <dl class="figures" id="assist-figures">
@@ -494,8 +492,8 @@ fn UnitsTable(units: Vec<UnitSummary>) -> impl IntoView {
 #[component]
 fn UnitParts(
     code: String,
-    shifts: Vec<crate::api::campaign::ShiftLine>,
-    figures: Option<crate::api::campaign::FiguresView>,
+    shifts: Vec<crate::types::campaign::ShiftLine>,
+    figures: Option<crate::types::campaign::FiguresView>,
     unit_targets: Vec<(Goal, i64)>,
     can_enter_figures: bool,
     can_set_targets: bool,

@@ -9,14 +9,12 @@ use leptos_router::hooks::use_query_map;
 
 use super::guard;
 use super::learner::{error_view, param};
-use crate::api::competency::{
-    get_passport, get_ready_volunteers, get_survey, get_unit, get_units, Cell, EvidenceLine,
-    PassportLine, PassportView, UnitView,
-};
+use crate::api::competency::{get_passport, get_ready_volunteers, get_survey, get_unit, get_units};
 use crate::components::form::{use_form_outcome, ErrorSummary};
 use crate::domain::competency::EvidenceStanding;
 use crate::domain::Role;
 use crate::tr;
+use crate::types::competency::{Cell, EvidenceLine, PassportLine, PassportView, UnitView};
 
 fn level_text(level: u8) -> String {
     if level == 0 {

@@ -7,11 +7,12 @@ use leptos_router::hooks::use_query_map;
 
 use super::guard;
 use super::learner::error_view;
-use crate::api::campaign::{get_deploy_view, get_shifts, ShiftLine};
+use crate::api::deploy::{get_deploy_view, get_shifts};
 use crate::components::form::{use_form_outcome, ErrorSummary};
 use crate::domain::campaign::{Outcome, Shift};
 use crate::domain::{Cohort, Role};
 use crate::tr;
+use crate::types::campaign::ShiftLine;
 
 pub fn shift_name(s: Shift) -> String {
     match s {

@@ -6,14 +6,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::{guard, set_status};
-use crate::api::learning::{
-    get_catalog, get_lesson, get_module, get_quiz, get_result, CatalogEntry, LessonLink,
-    QuestionForm, QuestionView,
-};
-use crate::api::AppError;
+use crate::api::learning::{get_catalog, get_lesson, get_module, get_quiz, get_result};
 use crate::components::form::{use_form_outcome, ErrorSummary};
 use crate::domain::{Cohort, Role};
 use crate::tr;
+use crate::types::learning::{CatalogEntry, LessonLink, QuestionForm, QuestionView};
+use crate::types::AppError;
 
 pub(super) fn param(name: &str) -> String {
     use_params_map()
@@ -24,14 +22,7 @@ pub(super) fn param(name: &str) -> String {
 
 /// The page shown when a learner view cannot be built.
 pub(super) fn error_view(err: AppError) -> AnyView {
-    let status = match err {
-        AppError::NotFound => 404,
-        AppError::Forbidden => 403,
-        AppError::Unauthenticated => 401,
-        AppError::BadRequest => 400,
-        AppError::Internal => 500,
-    };
-    set_status(status);
+    set_status(err.status());
     view! {
         <h1>{tr!(err.message_key())}</h1>
         <p>

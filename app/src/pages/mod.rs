@@ -12,10 +12,11 @@ pub mod roster;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::CurrentUser;
-use crate::components::{home_path, use_user};
 use crate::domain::Role;
+use crate::request::current_user;
 use crate::tr;
+use crate::types::paths;
+use crate::types::CurrentUser;
 
 /// Sets the HTTP status of the page being rendered.
 pub fn set_status(code: u16) {
@@ -41,7 +42,7 @@ pub fn redirect(to: &str) {
 /// What a page that needs a signed-in person with a given role should show instead, if anything:
 /// a redirect to the login page, or a "not allowed" page (403).
 pub fn guard(allowed: impl Fn(Role) -> bool) -> Result<CurrentUser, AnyView> {
-    match use_user() {
+    match current_user() {
         None => {
             redirect("/login");
             Err(view! { <p>{tr!("errors.unauthenticated")}</p> }.into_any())
@@ -49,7 +50,7 @@ pub fn guard(allowed: impl Fn(Role) -> bool) -> Result<CurrentUser, AnyView> {
         Some(user) if allowed(user.role) => Ok(user),
         Some(user) => {
             set_status(403);
-            let home = home_path(user.role);
+            let home = paths::home(user.role);
             Err(view! {
                 <Title text=tr!("errors.forbidden_title") />
                 <h1>{tr!("errors.forbidden_title")}</h1>
@@ -66,8 +67,8 @@ pub fn guard(allowed: impl Fn(Role) -> bool) -> Result<CurrentUser, AnyView> {
 /// The landing page: what hocso is, and the way in.
 #[component]
 pub fn Home() -> impl IntoView {
-    if let Some(user) = use_user() {
-        redirect(home_path(user.role));
+    if let Some(user) = current_user() {
+        redirect(paths::home(user.role));
     }
     view! {
         <Title text=tr!("home.title") />

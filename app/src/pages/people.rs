@@ -4,9 +4,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::guard;
-use crate::api::{list_accounts, AccountLine};
+use crate::api::list_accounts;
 use crate::domain::{Cohort, Role};
 use crate::tr;
+use crate::types::AccountLine;
 
 #[component]
 pub fn People() -> impl IntoView {

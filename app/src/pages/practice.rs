@@ -9,16 +9,15 @@ use leptos_router::hooks::use_query_map;
 
 use super::guard;
 use super::learner::{error_view, param};
-use crate::api::practice::{
-    get_procedure, get_procedures, get_review, get_run, FieldView, Mode, ProcedureEntry, RunView,
-    StepView,
-};
+use crate::api::practice::{get_procedure, get_procedures, get_review, get_run};
 use crate::components::form::{use_form_outcome, ErrorSummary};
 use crate::components::islands::CheckedInput;
+use crate::domain::practice::{Mode, RunStatus};
 use crate::domain::procedure::FieldKind;
 use crate::domain::vn::ETHNIC_GROUPS;
 use crate::domain::Role;
 use crate::tr;
+use crate::types::practice::{FieldView, ProcedureEntry, RunView, StepView};
 
 fn difficulty(level: u8) -> String {
     match level {
@@ -230,8 +229,8 @@ pub fn ProcedurePage() -> impl IntoView {
                                                 .history
                                                 .into_iter()
                                                 .map(|r| {
-                                                    let (href, status) = match r.status.as_str() {
-                                                        "submitted" => (
+                                                    let (href, status) = match r.status {
+                                                        RunStatus::Submitted => (
                                                             format!("/practice/run/{}/review", r.id),
                                                             if r.passed {
                                                                 tr!("practice.run_passed", percent = r.percent.unwrap_or(0))
@@ -239,11 +238,11 @@ pub fn ProcedurePage() -> impl IntoView {
                                                                 tr!("practice.run_not_passed", percent = r.percent.unwrap_or(0))
                                                             },
                                                         ),
-                                                        "active" => (
+                                                        RunStatus::Active => (
                                                             format!("/practice/run/{}", r.id),
                                                             tr!("practice.run_active"),
                                                         ),
-                                                        _ => (String::new(), tr!("practice.run_abandoned")),
+                                                        RunStatus::Abandoned => (String::new(), tr!("practice.run_abandoned")),
                                                     };
                                                     let text = format!(
                                                         "{} ({}): {}",

@@ -8,11 +8,12 @@ use leptos_router::hooks::use_query_map;
 
 use super::guard;
 use super::learner::{error_view, param};
-use crate::api::campaign::{get_roster_preview, RosterPreview};
+use crate::api::roster::get_roster_preview;
 use crate::components::form::ErrorSummary;
-use crate::domain::roster::Column;
+use crate::domain::roster::{Action, Column};
 use crate::domain::{Cohort, Role};
 use crate::tr;
+use crate::types::roster::RosterPreview;
 
 /// `/roster`: the upload form.
 #[component]
@@ -94,11 +95,11 @@ pub fn RosterPreviewPage() -> impl IntoView {
     .into_any()
 }
 
-fn action_name(action: &str) -> String {
+fn action_name(action: Action) -> String {
     match action {
-        "create" => tr!("roster.action_create"),
-        "update" => tr!("roster.action_update"),
-        _ => tr!("roster.action_same"),
+        Action::Create => tr!("roster.action_create"),
+        Action::Update => tr!("roster.action_update"),
+        Action::Same => tr!("roster.action_same"),
     }
 }
 
@@ -177,7 +178,7 @@ fn PreviewBody(p: RosterPreview, done: bool) -> impl IntoView {
                                         <td>{r.full_name.clone()}</td>
                                         <td>{cohort}</td>
                                         <td>{r.unit.clone()}</td>
-                                        <td>{action_name(&r.action)}</td>
+                                        <td>{action_name(r.action)}</td>
                                     </tr>
                                 }
                             })

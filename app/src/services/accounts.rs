@@ -1,50 +1,13 @@
 //! Registration, login, logout, password change, and resolving a session cookie.
 
-use serde::Deserialize;
-
-use super::{now, AppState};
-use crate::api::CurrentUser;
+use super::{internal, now, AppState, HANOI_PROVINCE_CODE};
 use crate::auth::{check_new_password, dummy_hash, hash_password, verify_password};
-use crate::components::form::FormErrors;
 use crate::domain::{
     Cohort, Contact, ContactError, FullName, NameError, PasswordError, PasswordPolicy, Role,
 };
 use crate::store::{AccountRow, NewAccount, StoreError};
-
-/// The fields of the registration form, as posted.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct RegisterForm {
-    #[serde(default)]
-    pub full_name: String,
-    #[serde(default)]
-    pub contact: String,
-    #[serde(default)]
-    pub unit_code: String,
-    #[serde(default)]
-    pub password: String,
-    #[serde(default)]
-    pub password_confirm: String,
-}
-
-/// The fields of the login form, as posted.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct LoginForm {
-    #[serde(default)]
-    pub contact: String,
-    #[serde(default)]
-    pub password: String,
-}
-
-/// The fields of the password change form, as posted.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct PasswordForm {
-    #[serde(default)]
-    pub current_password: String,
-    #[serde(default)]
-    pub new_password: String,
-    #[serde(default)]
-    pub new_password_confirm: String,
-}
+use crate::types::form::{FormErrors, FormInput, Posted};
+use crate::types::{AccountLine, AppError, CurrentUser, UnitOption};
 
 /// A new session: who signed in, and the token for their cookie.
 #[derive(Clone, Debug)]
@@ -90,22 +53,17 @@ fn password_error_key(e: PasswordError) -> &'static str {
     }
 }
 
-async fn hash_blocking(password: String) -> Result<String, FormErrors> {
+async fn hash_blocking(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await
-        .map_err(|e| internal(&e))?
-        .map_err(|e| internal(&e))
+        .map_err(internal)?
+        .map_err(internal)
 }
 
 async fn verify_blocking(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .unwrap_or(false)
-}
-
-fn internal(err: &dyn std::fmt::Display) -> FormErrors {
-    tracing::error!(error = %err, "internal error in an account flow");
-    FormErrors::internal()
 }
 
 /// The session view of a stored account.
@@ -121,45 +79,45 @@ pub fn current_user(row: &AccountRow) -> Option<CurrentUser> {
     })
 }
 
-fn sign_in(state: &AppState, row: &AccountRow) -> Result<SignedIn, FormErrors> {
-    let user = current_user(row).ok_or_else(|| internal(&"account has an unknown role"))?;
-    let token = state
-        .keys
-        .issue(row.id, row.token_version, now())
-        .map_err(|e| internal(&e))?;
+/// A session for `row`'s account at token version `version` (the stored one, or the one a
+/// change has just moved to).
+fn sign_in(state: &AppState, row: &AccountRow, version: i64) -> Result<SignedIn, AppError> {
+    let user = current_user(row).ok_or_else(|| internal("account has an unknown role"))?;
+    let token = state.keys.issue(row.id, version, now()).map_err(internal)?;
     Ok(SignedIn { user, token })
 }
 
-/// Self-registration of a resident: every field is checked, every problem reported at once.
-pub async fn register(state: &AppState, form: &RegisterForm) -> Result<SignedIn, FormErrors> {
+/// Self-registration of a resident (form fields `full_name`, `contact`, `unit_code`,
+/// `password`, `password_confirm`): every field is checked, every problem reported at once.
+pub async fn register(state: &AppState, form: &FormInput) -> Posted<SignedIn> {
     let mut errors = FormErrors::default();
-    let name = FullName::parse(&form.full_name)
+    let (password, password_confirm) = (form.get("password"), form.get("password_confirm"));
+    let name = FullName::parse(form.get("full_name"))
         .map_err(|e| errors.add("full_name", name_error_key(e)))
         .ok();
-    let contact = Contact::parse(&form.contact)
+    let contact = Contact::parse(form.get("contact"))
         .map_err(|e| errors.add("contact", contact_error_key(e)))
         .ok();
-    let unit = match form.unit_code.trim() {
+    let unit = match form.get("unit_code").trim() {
         "" => {
             errors.add("unit_code", "register.errors.unit_empty");
             None
         }
-        code => match state.db.unit(code).await {
-            Ok(Some(unit)) => Some(unit),
-            Ok(None) => {
+        code => {
+            let unit = state.db.unit(code).await.map_err(internal)?;
+            if unit.is_none() {
                 errors.add("unit_code", "register.errors.unit_unknown");
-                None
             }
-            Err(e) => return Err(internal(&e)),
-        },
+            unit
+        }
     };
-    let inputs: Vec<&str> = [form.full_name.as_str(), form.contact.as_str()]
+    let inputs: Vec<&str> = [form.get("full_name"), form.get("contact")]
         .into_iter()
         .flat_map(str::split_whitespace)
         .collect();
-    if let Err(e) = check_new_password(&form.password, &inputs) {
+    if let Err(e) = check_new_password(password, &inputs) {
         errors.add("password", password_error_key(e));
-    } else if form.password != form.password_confirm {
+    } else if password != password_confirm {
         errors.add(
             "password_confirm",
             password_error_key(PasswordError::Mismatch),
@@ -167,9 +125,9 @@ pub async fn register(state: &AppState, form: &RegisterForm) -> Result<SignedIn,
     }
     let (Some(name), Some(contact), Some(unit), true) = (name, contact, unit, errors.is_empty())
     else {
-        return Err(errors);
+        return Err(errors.into());
     };
-    let password_hash = hash_blocking(form.password.clone()).await?;
+    let password_hash = hash_blocking(password.to_owned()).await?;
     let new = NewAccount {
         full_name: name.as_str().to_owned(),
         contact,
@@ -185,16 +143,16 @@ pub async fn register(state: &AppState, form: &RegisterForm) -> Result<SignedIn,
         Err(StoreError::ContactTaken) => {
             let mut errors = FormErrors::default();
             errors.add("contact", "register.errors.contact_taken");
-            return Err(errors);
+            return Err(errors.into());
         }
-        Err(e) => return Err(internal(&e)),
+        Err(e) => return Err(internal(e).into()),
     };
     let row = state
         .db
         .account_by_id(id)
         .await
-        .map_err(|e| internal(&e))?
-        .ok_or_else(|| internal(&"account vanished after insert"))?;
+        .map_err(internal)?
+        .ok_or_else(|| internal("account vanished after insert"))?;
     if let Contact::Phone(phone) = &new.contact {
         // Sessions a volunteer logged with this number before the resident registered.
         if let Err(e) = state.db.link_resident(phone, id, now()).await {
@@ -202,99 +160,98 @@ pub async fn register(state: &AppState, form: &RegisterForm) -> Result<SignedIn,
         }
     }
     tracing::info!(account = id, "resident registered");
-    sign_in(state, &row)
+    Ok(sign_in(state, &row, row.token_version)?)
 }
 
 /// Checks a contact and password. A wrong contact and a wrong password get the same answer,
-/// in the same time, so the form does not reveal who has an account.
-pub async fn login(state: &AppState, form: &LoginForm) -> Result<SignedIn, FormErrors> {
+/// in the same time, so the form does not reveal who has an account (fields `contact`,
+/// `password`).
+pub async fn login(state: &AppState, form: &FormInput) -> Posted<SignedIn> {
     let mut errors = FormErrors::default();
-    if form.contact.trim().is_empty() {
+    let (contact, password) = (form.get("contact"), form.get("password"));
+    if contact.trim().is_empty() {
         errors.add("contact", "login.errors.contact_empty");
     }
-    if form.password.is_empty() {
+    if password.is_empty() {
         errors.add("password", "login.errors.password_empty");
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let row = match Contact::parse(&form.contact) {
+    errors.into_result()?;
+    let row = match Contact::parse(contact) {
         Ok(contact) => state
             .db
             .account_by_contact(&contact)
             .await
-            .map_err(|e| internal(&e))?,
+            .map_err(internal)?,
         Err(_) => None,
     };
     let hash = row
         .as_ref()
         .map(|r| r.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_owned());
-    let password_ok = verify_blocking(form.password.clone(), hash).await;
+    let password_ok = verify_blocking(password.to_owned(), hash).await;
     match row {
         Some(row) if password_ok => {
             tracing::info!(account = row.id, "signed in");
-            sign_in(state, &row)
+            Ok(sign_in(state, &row, row.token_version)?)
         }
-        _ => Err(FormErrors::general("login.errors.invalid")),
+        _ => Err(FormErrors::general("login.errors.invalid").into()),
     }
 }
 
 /// Ends every session of the account (all devices): the token version moves on.
-pub async fn logout(state: &AppState, account_id: i64) -> Result<(), FormErrors> {
+pub async fn logout(state: &AppState, account_id: i64) -> Result<(), AppError> {
     state
         .db
         .bump_token_version(account_id)
         .await
         .map(|_| ())
-        .map_err(|e| internal(&e))
+        .map_err(internal)
 }
 
 /// Changes the password after checking the current one; earlier sessions end and the caller
-/// gets a fresh token for this device.
+/// gets a fresh token for this device (fields `current_password`, `new_password`,
+/// `new_password_confirm`).
 pub async fn change_password(
     state: &AppState,
     user: &CurrentUser,
-    form: &PasswordForm,
-) -> Result<SignedIn, FormErrors> {
+    form: &FormInput,
+) -> Posted<SignedIn> {
+    let new_password = form.get("new_password");
     let row = state
         .db
         .account_by_id(user.id)
         .await
-        .map_err(|e| internal(&e))?
+        .map_err(internal)?
         .ok_or_else(|| FormErrors::general("errors.unauthenticated"))?;
     let mut errors = FormErrors::default();
-    if !verify_blocking(form.current_password.clone(), row.password_hash.clone()).await {
+    if !verify_blocking(
+        form.get("current_password").to_owned(),
+        row.password_hash.clone(),
+    )
+    .await
+    {
         errors.add("current_password", "password.errors.current_wrong");
     }
-    if let Err(e) = check_new_password(&form.new_password, &[row.full_name.as_str()]) {
+    if let Err(e) = check_new_password(new_password, &[row.full_name.as_str()]) {
         errors.add("new_password", password_error_key(e));
-    } else if form.new_password != form.new_password_confirm {
+    } else if new_password != form.get("new_password_confirm") {
         errors.add(
             "new_password_confirm",
             password_error_key(PasswordError::Mismatch),
         );
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let hash = hash_blocking(form.new_password.clone()).await?;
+    errors.into_result()?;
+    let hash = hash_blocking(new_password.to_owned()).await?;
     let version = state
         .db
         .set_password(row.id, &hash)
         .await
-        .map_err(|e| internal(&e))?;
+        .map_err(internal)?;
     tracing::info!(
         account = row.id,
         "password changed, earlier sessions revoked"
     );
-    sign_in(
-        state,
-        &AccountRow {
-            token_version: version,
-            ..row
-        },
-    )
+    Ok(sign_in(state, &row, version)?)
 }
 
 /// The account a session token stands for: `Ok(None)` when the token is invalid, expired or
@@ -343,19 +300,6 @@ pub async fn create_account(state: &AppState, spec: &AccountSpec) -> Result<i64,
     })
 }
 
-/// The fields of the activation form, as posted.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct ActivateForm {
-    #[serde(default)]
-    pub contact: String,
-    #[serde(default)]
-    pub code: String,
-    #[serde(default)]
-    pub password: String,
-    #[serde(default)]
-    pub password_confirm: String,
-}
-
 /// Days an activation code stays valid.
 pub const ACTIVATION_DAYS: i64 = 14;
 
@@ -394,22 +338,17 @@ pub async fn issue_activation(
     user: &CurrentUser,
     unit: &str,
     account_id: i64,
-) -> Result<(String, String), crate::api::AppError> {
-    use crate::api::AppError;
-    if !user.role.may_view_unit(user.unit_code.as_deref(), unit) {
-        return Err(AppError::Forbidden);
-    }
+) -> Result<(String, String), AppError> {
+    super::may_see_unit(user, unit)?;
     let account = state
         .db
         .account_by_id(account_id)
         .await
-        .map_err(super::internal)?
+        .map_err(internal)?
         .filter(|a| a.unit_code.as_deref() == Some(unit) && a.password_hash.is_empty())
         .ok_or(AppError::NotFound)?;
     let code = new_code();
-    let hash = hash_blocking(normalize_code(&code))
-        .await
-        .map_err(|_| AppError::Internal)?;
+    let hash = hash_blocking(normalize_code(&code)).await?;
     let expires = now() + ACTIVATION_DAYS * 86_400;
     match state
         .db
@@ -418,74 +357,118 @@ pub async fn issue_activation(
     {
         Ok(()) => {}
         Err(StoreError::NotFound) => return Err(AppError::NotFound),
-        Err(e) => return Err(super::internal(e)),
+        Err(e) => return Err(internal(e)),
     }
     tracing::info!(account = account.id, by = user.id, "activation code issued");
     Ok((account.full_name, code))
 }
 
 /// A person on an imported roster sets their first password with the code their unit gave
-/// them. A wrong contact, a wrong code and an expired code get the same answer.
-pub async fn activate(state: &AppState, form: &ActivateForm) -> Result<SignedIn, FormErrors> {
+/// them (fields `contact`, `code`, `password`, `password_confirm`). A wrong contact, a wrong
+/// code and an expired code get the same answer.
+pub async fn activate(state: &AppState, form: &FormInput) -> Posted<SignedIn> {
     let mut errors = FormErrors::default();
-    let contact = Contact::parse(&form.contact)
+    let password = form.get("password");
+    let contact = Contact::parse(form.get("contact"))
         .map_err(|e| errors.add("contact", contact_error_key(e)))
         .ok();
-    let code = normalize_code(&form.code);
+    let code = normalize_code(form.get("code"));
     if code.is_empty() {
         errors.add("code", "activate.errors.code_empty");
     }
-    if let Err(e) = PasswordPolicy::check_length(&form.password) {
+    if let Err(e) = PasswordPolicy::check_length(password) {
         errors.add("password", password_error_key(e));
-    } else if form.password != form.password_confirm {
+    } else if password != form.get("password_confirm") {
         errors.add(
             "password_confirm",
             password_error_key(PasswordError::Mismatch),
         );
     }
     let Some(contact) = contact else {
-        return Err(errors);
+        return Err(errors.into());
     };
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    errors.into_result()?;
     let row = state
         .db
         .account_by_contact(&contact)
         .await
-        .map_err(|e| internal(&e))?
+        .map_err(internal)?
         .filter(|r| r.password_hash.is_empty());
     let stored = match &row {
         Some(r) => state
             .db
             .activation_code(r.id, now())
             .await
-            .map_err(|e| internal(&e))?,
+            .map_err(internal)?,
         None => None,
     };
     // The same work whether or not the account and its code exist.
     let hash = stored.clone().unwrap_or_else(|| dummy_hash().to_owned());
     let matches = verify_blocking(code, hash).await && stored.is_some();
     let (Some(row), true) = (row, matches) else {
-        return Err(FormErrors::general("activate.errors.wrong"));
+        return Err(FormErrors::general("activate.errors.wrong").into());
     };
-    if let Err(e) = check_new_password(&form.password, &[row.full_name.as_str()]) {
+    if let Err(e) = check_new_password(password, &[row.full_name.as_str()]) {
         let mut errors = FormErrors::default();
         errors.add("password", password_error_key(e));
-        return Err(errors);
+        return Err(errors.into());
     }
-    let hash = hash_blocking(form.password.clone()).await?;
+    let hash = hash_blocking(password.to_owned()).await?;
     let version = match state.db.activate(row.id, &hash).await {
         Ok(v) => v,
-        Err(StoreError::Stale) => return Err(FormErrors::general("activate.errors.wrong")),
-        Err(e) => return Err(internal(&e)),
+        Err(StoreError::Stale) => return Err(FormErrors::general("activate.errors.wrong").into()),
+        Err(e) => return Err(internal(e).into()),
     };
     tracing::info!(account = row.id, "account activated");
-    sign_in(
-        state,
-        &AccountRow {
-            token_version: version,
-            ..row
-        },
-    )
+    Ok(sign_in(state, &row, version)?)
+}
+
+/// The people directory, newest first: admins and organizers see everyone (or one unit with
+/// `unit`), a unit manager only their own unit (asking for another is refused, not narrowed).
+pub async fn directory(
+    state: &AppState,
+    user: &CurrentUser,
+    unit: Option<&str>,
+) -> Result<Vec<AccountLine>, AppError> {
+    let asked = unit.filter(|u| !u.is_empty());
+    let scope = match user.role {
+        Role::Admin | Role::Organizer => asked,
+        Role::UnitManager => {
+            let own = user.unit_code.as_deref();
+            match asked {
+                Some(asked) if Some(asked) != own => return Err(AppError::Forbidden),
+                _ => own,
+            }
+        }
+        Role::Learner => return Err(AppError::Forbidden),
+    };
+    let rows = state.db.list_accounts(scope, 200).await.map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(AccountLine {
+                id: r.id,
+                full_name: r.full_name,
+                role: Role::parse(&r.role)?,
+                cohort: r.cohort.as_deref().and_then(Cohort::parse),
+                unit_name: r.unit_name,
+            })
+        })
+        .collect())
+}
+
+/// Hà Nội's communes and wards, as the registration form offers them.
+pub async fn unit_options(state: &AppState) -> Result<Vec<UnitOption>, AppError> {
+    let units = state
+        .db
+        .units(HANOI_PROVINCE_CODE)
+        .await
+        .map_err(internal)?;
+    Ok(units
+        .into_iter()
+        .map(|u| UnitOption {
+            code: u.code,
+            name: u.name,
+        })
+        .collect())
 }

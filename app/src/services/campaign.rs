@@ -5,16 +5,16 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::{internal, now, AppState, HANOI_PROVINCE_CODE};
-use crate::api::campaign::{
+use crate::domain::campaign::{self, Calendar, Goal, Metric, Reading, Shift};
+use crate::domain::vn::{vn_day, Date};
+use crate::domain::Cohort;
+use crate::store::{province_scope, CampaignRow, FiguresRow, NewCampaign, NewFigures, StoreError};
+use crate::types::campaign::{
     AssistSummary, CampaignInfo, CampaignSettings, CohortLine, Dashboard, FiguresView, GoalLine,
     ShiftLine, UnitSummary,
 };
-use crate::api::{AppError, CurrentUser};
-use crate::components::form::FormErrors;
-use crate::domain::campaign::{self, Calendar, Goal, Metric, Reading, Shift};
-use crate::domain::vn::{vn_day, Date};
-use crate::domain::{Cohort, Role};
-use crate::store::{province_scope, CampaignRow, FiguresRow, NewCampaign, NewFigures, StoreError};
+use crate::types::form::{FormErrors, FormInput, Posted};
+use crate::types::{AppError, CurrentUser};
 
 /// What a new campaign is called and how long it runs when nobody says otherwise.
 pub const DEFAULT_DAYS: i64 = 45;
@@ -31,18 +31,6 @@ pub async fn ensure_rollups(state: &AppState) -> Result<bool, StoreError> {
     Ok(true)
 }
 
-/// A date typed as dd/mm/yyyy, or sent by a date picker as yyyy-mm-dd.
-pub fn parse_date_field(input: &str) -> Option<Date> {
-    let input = input.trim();
-    Date::parse_vn(input).ok().or_else(|| {
-        let parts: Vec<&str> = input.split('-').collect();
-        match parts.as_slice() {
-            [y, m, d] if y.len() == 4 => Date::parse_vn(&format!("{d}/{m}/{y}")).ok(),
-            _ => None,
-        }
-    })
-}
-
 fn calendar(c: &CampaignRow) -> Calendar {
     Calendar {
         first_day: c.starts_on.div_euclid(86_400),
@@ -57,6 +45,7 @@ fn info(c: &CampaignRow, today: i64) -> CampaignInfo {
         name: c.name.clone(),
         first_day: Date::from_epoch_days(cal.first_day).to_string(),
         last_day: Date::from_epoch_days(cal.last_day()).to_string(),
+        first_epoch_day: cal.first_day,
         days: cal.days,
         phase: cal.phase(today),
         elapsed: cal.elapsed(today),
@@ -179,58 +168,98 @@ fn assists(stats: &HashMap<Metric, i64>) -> AssistSummary {
     }
 }
 
-/// The goal lines of a scope: today's value, the target line, and the history of each day.
-#[allow(clippy::too_many_arguments)]
-fn goal_lines(
-    campaign: Option<&CampaignRow>,
-    today: i64,
-    stats: &HashMap<Metric, i64>,
-    history: &BTreeMap<Metric, Vec<i64>>,
-    figures: &[FiguresRow],
+/// What a dashboard reads for one scope (the city, or a unit): the campaign in force, the
+/// scope's rollups and their history, the campaign's targets and figures.
+struct ScopeData {
+    campaign: Option<CampaignRow>,
+    stats: HashMap<Metric, i64>,
+    /// The day before the campaign at index 0, then one entry a day.
+    history: BTreeMap<Metric, Vec<i64>>,
+    /// Every target of the campaign: (scope, goal code, target).
+    targets: Vec<(String, String, i64)>,
+    /// The campaign's figures, of every unit (city) or of the unit.
+    figures: Vec<FiguresRow>,
+}
+
+/// Reads a scope's data: `scope` is a unit code or a province scope; `unit` narrows the
+/// figures to one unit.
+async fn scope_data(
+    state: &AppState,
+    province: &str,
+    scope: &str,
     unit: Option<&str>,
-    targets: &BTreeMap<Goal, i64>,
-) -> Vec<GoalLine> {
-    let cal = campaign.map(calendar);
+    today: i64,
+) -> Result<ScopeData, AppError> {
+    let campaign = state
+        .db
+        .current_campaign(province, today * 86_400)
+        .await
+        .map_err(internal)?;
+    let stats = state.db.stats_of(scope).await.map_err(internal)?;
+    let Some(c) = &campaign else {
+        return Ok(ScopeData {
+            campaign,
+            stats,
+            history: BTreeMap::new(),
+            targets: Vec::new(),
+            figures: Vec::new(),
+        });
+    };
+    let cal = calendar(c);
+    Ok(ScopeData {
+        history: state
+            .db
+            .history(scope, cal.first_day - 1, cal.days + 1)
+            .await
+            .map_err(internal)?,
+        targets: state.db.targets(c.id).await.map_err(internal)?,
+        figures: state.db.figures(c.id, unit).await.map_err(internal)?,
+        campaign,
+        stats,
+    })
+}
+
+/// The goal lines of a scope: today's value, the target line, and the history of each day.
+fn goal_lines(data: &ScopeData, today: i64, unit: Option<&str>) -> Vec<GoalLine> {
+    let targets = targets_for(&data.targets, unit);
+    let cal = data.campaign.as_ref().map(calendar);
     let elapsed = cal.map_or(0, |c| c.elapsed(today));
     let scope_figures = |day: i64| -> Figures {
-        figures_on(figures, day)
-            .into_iter()
-            .filter(|(u, _)| unit.is_none_or(|x| x == *u))
-            .fold(Figures::default(), |acc, (_, f)| acc.add(f))
+        figures_on(&data.figures, day)
+            .into_values()
+            .fold(Figures::default(), Figures::add)
     };
-    // The history holds the day before the campaign at index 0, then one entry a day.
-    let stats_on = |i: usize| -> HashMap<Metric, i64> {
-        history
-            .iter()
-            .filter_map(|(m, series)| Some((*m, *series.get(i)?)))
-            .collect()
+    // Each day's rollups and figures, read once for every goal: the day before the campaign,
+    // then its days so far (today's rollups are the live ones).
+    let days: Vec<(HashMap<Metric, i64>, Figures)> = match cal {
+        Some(c) => (0..=elapsed)
+            .map(|i| {
+                let day = c.first_day + i - 1;
+                let stats = if day == today {
+                    data.stats.clone()
+                } else {
+                    let i = usize::try_from(i).unwrap_or(0);
+                    data.history
+                        .iter()
+                        .filter_map(|(m, series)| Some((*m, *series.get(i)?)))
+                        .collect()
+                };
+                (stats, scope_figures(day))
+            })
+            .collect(),
+        None => Vec::new(),
     };
     let today_figures = scope_figures(today);
     Goal::ALL
         .into_iter()
         .map(|goal| {
-            let now = reading(goal, stats, today_figures);
+            let now = reading(goal, &data.stats, today_figures);
             let target = targets.get(&goal).copied();
-            let (start, series) = match cal {
-                Some(c) => {
-                    let start = reading(goal, &stats_on(0), scope_figures(c.first_day - 1))
-                        .value(goal)
-                        .unwrap_or(0);
-                    let series = (1..=elapsed)
-                        .map(|i| {
-                            let day = c.first_day + i - 1;
-                            let s = if day == today {
-                                stats.clone()
-                            } else {
-                                stats_on(usize::try_from(i).unwrap_or(0))
-                            };
-                            reading(goal, &s, scope_figures(day)).value(goal)
-                        })
-                        .collect();
-                    (start, series)
-                }
-                None => (0, Vec::new()),
+            let value_on = |(stats, figures): &(HashMap<Metric, i64>, Figures)| {
+                reading(goal, stats, *figures).value(goal)
             };
+            let start = days.first().and_then(value_on).unwrap_or(0);
+            let series = days.iter().skip(1).map(value_on).collect();
             let expected = match (cal, target) {
                 (Some(c), Some(t)) => Some(campaign::target_line(start.min(t), t, elapsed, c.days)),
                 _ => None,
@@ -261,49 +290,10 @@ fn goal_lines(
 /// line, coverage per cohort, the units at risk and every unit's numbers.
 pub async fn dashboard(state: &AppState, user: &CurrentUser) -> Result<Dashboard, AppError> {
     let province = HANOI_PROVINCE_CODE;
-    let at = now();
-    let today = vn_day(at);
-    let scope = province_scope(province);
-    let campaign = state
-        .db
-        .current_campaign(province, today * 86_400)
-        .await
-        .map_err(internal)?;
-    let stats = state.db.stats_of(&scope).await.map_err(internal)?;
-    let (history, all_targets, figures) = match &campaign {
-        Some(c) => {
-            let cal = calendar(c);
-            (
-                state
-                    .db
-                    .history(&scope, cal.first_day - 1, cal.days + 1)
-                    .await
-                    .map_err(internal)?,
-                state.db.targets(c.id).await.map_err(internal)?,
-                state.db.figures(c.id, None).await.map_err(internal)?,
-            )
-        }
-        None => (BTreeMap::new(), Vec::new(), Vec::new()),
-    };
-    let targets = targets_for(&all_targets, None);
-    let goals = goal_lines(
-        campaign.as_ref(),
-        today,
-        &stats,
-        &history,
-        &figures,
-        None,
-        &targets,
-    );
-    let units = unit_summaries(
-        state,
-        province,
-        campaign.as_ref(),
-        &all_targets,
-        &figures,
-        today,
-    )
-    .await?;
+    let today = vn_day(now());
+    let data = scope_data(state, province, &province_scope(province), None, today).await?;
+    let goals = goal_lines(&data, today, None);
+    let units = unit_summaries(state, province, &data, today).await?;
     let mut at_risk: Vec<UnitSummary> = units
         .iter()
         .filter(|u| !u.behind.is_empty())
@@ -311,12 +301,12 @@ pub async fn dashboard(state: &AppState, user: &CurrentUser) -> Result<Dashboard
         .collect();
     at_risk.sort_by_key(|u| (u.pace.unwrap_or(100), u.code.clone()));
     Ok(Dashboard {
-        campaign: campaign.as_ref().map(|c| info(c, today)),
+        campaign: data.campaign.as_ref().map(|c| info(c, today)),
         scope_name: province_name(state, province).await?,
         unit_code: None,
         goals,
-        cohorts: cohorts(&stats),
-        assists: assists(&stats),
+        cohorts: cohorts(&data.stats),
+        assists: assists(&data.stats),
         at_risk,
         units,
         shifts: Vec::new(),
@@ -340,15 +330,13 @@ async fn province_name(state: &AppState, code: &str) -> Result<String, AppError>
 async fn unit_summaries(
     state: &AppState,
     province: &str,
-    campaign: Option<&CampaignRow>,
-    all_targets: &[(String, String, i64)],
-    figures: &[FiguresRow],
+    data: &ScopeData,
     today: i64,
 ) -> Result<Vec<UnitSummary>, AppError> {
     let units = state.db.units(province).await.map_err(internal)?;
     let stats = state.db.unit_stats(province).await.map_err(internal)?;
-    let cal = campaign.map(calendar);
-    let openings = match (campaign, cal) {
+    let cal = data.campaign.as_ref().map(calendar);
+    let openings = match (&data.campaign, cal) {
         (Some(row), Some(c)) => state
             .db
             .campaign_openings(row.id, province, c.first_day, today)
@@ -356,6 +344,8 @@ async fn unit_summaries(
             .map_err(internal)?,
         _ => HashMap::new(),
     };
+    let figures = &data.figures;
+    let all_targets = &data.targets;
     let now_figures = figures_on(figures, today);
     let start_figures = cal
         .map(|c| figures_on(figures, c.first_day - 1))
@@ -412,14 +402,6 @@ async fn unit_summaries(
         .collect())
 }
 
-fn may_see(user: &CurrentUser, unit: &str) -> Result<(), AppError> {
-    if user.role.may_view_unit(user.unit_code.as_deref(), unit) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// One unit's report: its goals against its targets, coverage, sessions, shifts and figures.
 /// A unit manager sees only their own unit.
 pub async fn unit_report(
@@ -427,52 +409,10 @@ pub async fn unit_report(
     user: &CurrentUser,
     code: &str,
 ) -> Result<Dashboard, AppError> {
-    may_see(user, code)?;
-    let unit = state
-        .db
-        .unit(code)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    let province = state
-        .db
-        .unit_province(code)
-        .await
-        .map_err(internal)?
-        .unwrap_or_else(|| HANOI_PROVINCE_CODE.to_owned());
-    let at = now();
-    let today = vn_day(at);
-    let campaign = state
-        .db
-        .current_campaign(&province, today * 86_400)
-        .await
-        .map_err(internal)?;
-    let stats = state.db.stats_of(code).await.map_err(internal)?;
-    let (history, all_targets, figures) = match &campaign {
-        Some(c) => {
-            let cal = calendar(c);
-            (
-                state
-                    .db
-                    .history(code, cal.first_day - 1, cal.days + 1)
-                    .await
-                    .map_err(internal)?,
-                state.db.targets(c.id).await.map_err(internal)?,
-                state.db.figures(c.id, Some(code)).await.map_err(internal)?,
-            )
-        }
-        None => (BTreeMap::new(), Vec::new(), Vec::new()),
-    };
-    let targets = targets_for(&all_targets, Some(code));
-    let goals = goal_lines(
-        campaign.as_ref(),
-        today,
-        &stats,
-        &history,
-        &figures,
-        Some(code),
-        &targets,
-    );
+    let unit = super::visible_unit(state, user, code).await?;
+    let today = vn_day(now());
+    let data = scope_data(state, &unit.province_code, code, Some(code), today).await?;
+    let goals = goal_lines(&data, today, Some(code));
     let shifts = state
         .db
         .deployments(Some(code), None, today * 86_400, 60)
@@ -481,31 +421,33 @@ pub async fn unit_report(
         .into_iter()
         .map(|d| shift_line(d, today))
         .collect();
-    let latest = figures.last().map(|f| FiguresView {
+    let latest = data.figures.last().map(|f| FiguresView {
         date: Date::from_epoch_days(f.as_of.div_euclid(86_400)).to_string(),
         households: f.households,
         received: f.procedures_received,
         online: f.procedures_online,
     });
-    let unit_targets = all_targets
+    let unit_targets = data
+        .targets
         .iter()
         .filter(|(scope, _, _)| scope == code)
         .filter_map(|(_, m, t)| Some((Goal::parse(m)?, *t)))
         .collect();
+    let running = data.campaign.is_some();
     Ok(Dashboard {
-        campaign: campaign.as_ref().map(|c| info(c, today)),
+        campaign: data.campaign.as_ref().map(|c| info(c, today)),
         scope_name: unit.name,
         unit_code: Some(unit.code),
         goals,
-        cohorts: cohorts(&stats),
-        assists: assists(&stats),
+        cohorts: cohorts(&data.stats),
+        assists: assists(&data.stats),
         at_risk: Vec::new(),
         units: Vec::new(),
         shifts,
         figures: latest,
         unit_targets,
-        can_enter_figures: campaign.is_some(),
-        can_set_targets: campaign.is_some() && user.role.may_list_accounts(),
+        can_enter_figures: running,
+        can_set_targets: running && user.role.may_list_accounts(),
     })
 }
 
@@ -556,11 +498,11 @@ pub async fn settings(state: &AppState) -> Result<CampaignSettings, AppError> {
 
 /// Reads target fields `target-<goal>`: blank is no target; otherwise a whole number within
 /// the goal's range.
-fn read_targets(form: &HashMap<String, String>, errors: &mut FormErrors) -> Vec<(String, i64)> {
+fn read_targets(form: &FormInput, errors: &mut FormErrors) -> Vec<(String, i64)> {
     let mut targets = Vec::new();
     for goal in Goal::ALL {
         let name = format!("target-{}", goal.as_str());
-        let value = form.get(&name).map(|v| v.trim()).unwrap_or_default();
+        let value = form.get(&name).trim();
         if value.is_empty() {
             continue;
         }
@@ -581,41 +523,39 @@ fn read_targets(form: &HashMap<String, String>, errors: &mut FormErrors) -> Vec<
 
 /// Creates or changes Hà Nội's campaign (form fields `name`, `first_day`, `days`,
 /// `target-<goal>`). Every problem is reported; nothing is written unless all is well.
-pub async fn save_settings(
-    state: &AppState,
-    user: &CurrentUser,
-    form: &HashMap<String, String>,
-) -> Result<(), Result<FormErrors, AppError>> {
+pub async fn save_settings(state: &AppState, user: &CurrentUser, form: &FormInput) -> Posted<()> {
     if !user.role.may_list_accounts() {
-        return Err(Err(AppError::Forbidden));
+        return Err(AppError::Forbidden.into());
     }
     let mut errors = FormErrors::default();
-    let name = crate::domain::text::normalize(form.get("name").map(String::as_str).unwrap_or(""));
+    let name = crate::domain::text::normalize(form.get("name"));
     if name.is_empty() || name.chars().count() > 120 {
         errors.add("name", "campaign.errors.name");
     }
-    let first = parse_date_field(form.get("first_day").map(String::as_str).unwrap_or(""));
+    let first = Date::parse_form(form.get("first_day")).ok();
     if first.is_none() {
         errors.add("first_day", "campaign.errors.first_day");
     }
     let days = form
         .get("days")
-        .and_then(|d| d.trim().parse::<i64>().ok())
+        .trim()
+        .parse::<i64>()
+        .ok()
         .filter(|d| (1..=366).contains(d));
     if days.is_none() {
         errors.add("days", "campaign.errors.days");
     }
     let targets = read_targets(form, &mut errors);
     let (Some(first), Some(days), true) = (first, days, errors.is_empty()) else {
-        return Err(Ok(errors));
+        return Err(errors.into());
     };
     let today = vn_day(now());
     let current = state
         .db
         .current_campaign(HANOI_PROVINCE_CODE, today * 86_400)
         .await
-        .map_err(|e| Err(internal(e)))?;
-    let id = form.get("id").and_then(|i| i.parse::<i64>().ok());
+        .map_err(internal)?;
+    let id = form.get("id").parse::<i64>().ok();
     let result = match (id, current) {
         (Some(id), Some(c)) if c.id == id => {
             state
@@ -623,7 +563,7 @@ pub async fn save_settings(
                 .update_campaign(id, &name, first.unix_start(), days, &targets)
                 .await
         }
-        (Some(_), _) => return Err(Ok(FormErrors::general("campaign.errors.changed"))),
+        (Some(_), _) => return Err(FormErrors::general("campaign.errors.changed").into()),
         (None, _) => state
             .db
             .create_campaign(&NewCampaign {
@@ -638,12 +578,12 @@ pub async fn save_settings(
             .await
             .map(|_| ()),
     };
-    result.map_err(|e| Err(internal(e)))
+    result.map_err(|e| internal(e).into())
 }
 
 /// Reads a whole number field: blank is `None`.
-fn count_field(form: &HashMap<String, String>, name: &str, errors: &mut FormErrors) -> Option<i64> {
-    let value = form.get(name).map(|v| v.trim()).unwrap_or_default();
+fn count_field(form: &FormInput, name: &str, errors: &mut FormErrors) -> Option<i64> {
+    let value = form.get(name).trim();
     if value.is_empty() {
         return None;
     }
@@ -662,21 +602,16 @@ fn count_field(form: &HashMap<String, String>, name: &str, errors: &mut FormErro
 
 /// For a form about one unit: the unit must exist (else not found) and a campaign must be in
 /// force (else the form says so).
-async fn unit_campaign(
-    state: &AppState,
-    code: &str,
-) -> Result<CampaignRow, Result<FormErrors, AppError>> {
-    match state.db.unit(code).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return Err(Err(AppError::NotFound)),
-        Err(e) => return Err(Err(internal(e))),
+async fn unit_campaign(state: &AppState, code: &str) -> Posted<CampaignRow> {
+    if state.db.unit(code).await.map_err(internal)?.is_none() {
+        return Err(AppError::NotFound.into());
     }
     state
         .db
         .current_campaign(HANOI_PROVINCE_CODE, vn_day(now()) * 86_400)
         .await
-        .map_err(|e| Err(internal(e)))?
-        .ok_or(Ok(FormErrors::general("campaign.errors.no_campaign")))
+        .map_err(internal)?
+        .ok_or_else(|| FormErrors::general("campaign.errors.no_campaign").into())
 }
 
 /// Records a unit's figures from the portal's statistics (fields `as_of`, `households`,
@@ -685,15 +620,15 @@ pub async fn save_figures(
     state: &AppState,
     user: &CurrentUser,
     code: &str,
-    form: &HashMap<String, String>,
-) -> Result<(), Result<FormErrors, AppError>> {
-    may_see(user, code).map_err(Err)?;
+    form: &FormInput,
+) -> Posted<()> {
+    super::may_see_unit(user, code)?;
     let campaign = unit_campaign(state, code).await?;
     let today = vn_day(now());
     let mut errors = FormErrors::default();
-    let as_of = match form.get("as_of").map(|v| v.trim()).unwrap_or_default() {
+    let as_of = match form.get("as_of").trim() {
         "" => Some(Date::from_epoch_days(today)),
-        typed => parse_date_field(typed),
+        typed => Date::parse_form(typed).ok(),
     };
     match as_of {
         None => errors.add("as_of", "campaign.errors.as_of"),
@@ -722,7 +657,7 @@ pub async fn save_figures(
         errors.add("households", "campaign.errors.nothing");
     }
     let (Some(as_of), true) = (as_of, errors.is_empty()) else {
-        return Err(Ok(errors));
+        return Err(errors.into());
     };
     state
         .db
@@ -737,7 +672,7 @@ pub async fn save_figures(
             entered_at: now(),
         })
         .await
-        .map_err(|e| Err(internal(e)))
+        .map_err(|e| internal(e).into())
 }
 
 /// Sets a unit's own targets (organizers and admins); blank fields follow the city's.
@@ -745,22 +680,22 @@ pub async fn save_unit_targets(
     state: &AppState,
     user: &CurrentUser,
     code: &str,
-    form: &HashMap<String, String>,
-) -> Result<(), Result<FormErrors, AppError>> {
+    form: &FormInput,
+) -> Posted<()> {
     if !user.role.may_list_accounts() {
-        return Err(Err(AppError::Forbidden));
+        return Err(AppError::Forbidden.into());
     }
     let campaign = unit_campaign(state, code).await?;
     let mut errors = FormErrors::default();
     let targets = read_targets(form, &mut errors);
     if !errors.is_empty() {
-        return Err(Ok(errors));
+        return Err(errors.into());
     }
     state
         .db
         .set_unit_targets(campaign.id, code, &targets)
         .await
-        .map_err(|e| Err(internal(e)))
+        .map_err(|e| internal(e).into())
 }
 
 /// Quotes a CSV cell that would otherwise be read as a formula by a spreadsheet.
@@ -831,12 +766,9 @@ pub async fn export_unit(
     header.extend(Goal::ALL.iter().map(|g| g.as_str().to_owned()));
     w.write_record(&header).map_err(write_err)?;
     if let Some(c) = &d.campaign {
-        let first = parse_date_field(&c.first_day)
-            .map(|d| d.epoch_day())
-            .unwrap_or(0);
         for i in 0..usize::try_from(c.elapsed).unwrap_or(0) {
             let mut row = vec![
-                Date::from_epoch_days(first + i as i64).to_string(),
+                Date::from_epoch_days(c.first_epoch_day + i as i64).to_string(),
                 (i + 1).to_string(),
             ];
             row.extend(
@@ -854,9 +786,4 @@ fn finish_csv(w: csv::Writer<Vec<u8>>) -> Result<String, AppError> {
     let bytes = w.into_inner().map_err(internal)?;
     let text = String::from_utf8(bytes).map_err(internal)?;
     Ok(format!("\u{feff}{text}"))
-}
-
-/// Whether `role` may open the unit reports of the campaign at all.
-pub fn may_open_reports(role: Role) -> bool {
-    role.may_view_units()
 }

@@ -6,18 +6,18 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{internal, now, AppState};
-use crate::api::competency::{
-    AssignmentLine, Cell, EvidenceLine, NextStep, OverdueLine, PassportLine, PassportView,
-    PendingLine, ReadyVolunteer, RuleView, StaffLine, SurveyItem, SurveyView, UnitLine, UnitView,
-};
-use crate::api::{AppError, CurrentUser};
-use crate::components::form::FormErrors;
 use crate::content::{Catalog, EvidenceSource, Module, Position, SourceKind};
 use crate::domain::competency::{self, Evidence, EvidenceStanding};
 use crate::domain::vn::Date;
 use crate::domain::{Cohort, Role};
 use crate::i18n::use_locale;
 use crate::store::{AccountRow, EvidenceRow, NewEvidence, NewStanding, Saved, StoreError};
+use crate::types::competency::{
+    AssignmentLine, Cell, EvidenceLine, NextStep, OverdueLine, PassportLine, PassportView,
+    PendingLine, ReadyVolunteer, RuleView, StaffLine, SurveyItem, SurveyView, UnitLine, UnitView,
+};
+use crate::types::form::{FormErrors, FormInput, Posted};
+use crate::types::{paths, AppError, CurrentUser};
 
 /// The evidence a quiz attempt gives: one piece per competence its quiz is tagged with.
 pub fn quiz_evidence(module: &Module, percent: u32, at: i64) -> Vec<NewEvidence> {
@@ -375,8 +375,8 @@ pub async fn passport(state: &AppState, user: &CurrentUser) -> Result<PassportVi
                         .map(|s| s.title.get(locale).to_owned())
                         .unwrap_or_else(|| row.source_id.clone());
                     let href = match row.source_kind.as_str() {
-                        "quiz" => format!("/quiz/{}/result/{}", row.source_id, row.record_id),
-                        _ => format!("/practice/run/{}/review", row.record_id),
+                        "quiz" => paths::quiz_result(&row.source_id, row.record_id),
+                        _ => paths::run_review(row.record_id),
                     };
                     (
                         i,
@@ -488,8 +488,8 @@ fn next_steps(
         .filter_map(|s| {
             let l = s.level_for(competence).filter(|l| *l >= level)?;
             let (order, href) = match s.kind {
-                SourceKind::Practice => (0, format!("/practice/{}", s.id)),
-                SourceKind::Quiz => (1, format!("/learn/{}", s.id)),
+                SourceKind::Practice => (0, paths::procedure(&s.id)),
+                SourceKind::Quiz => (1, paths::module(&s.id)),
             };
             Some((
                 order,
@@ -557,16 +557,12 @@ pub async fn survey(state: &AppState, user: &CurrentUser) -> Result<SurveyView, 
 }
 
 /// Stores the survey: `form` maps `level-<competence>` to "" (not answered) or 0..8.
-pub async fn save_survey(
-    state: &AppState,
-    user: &CurrentUser,
-    form: &HashMap<String, String>,
-) -> Result<(), FormErrors> {
+pub async fn save_survey(state: &AppState, user: &CurrentUser, form: &FormInput) -> Posted<()> {
     let mut errors = FormErrors::default();
     let mut answers = Vec::new();
     for c in &state.content.framework.competences {
         let name = format!("level-{}", c.id);
-        match form.get(&name).map(|v| v.trim()).unwrap_or_default() {
+        match form.get(&name).trim() {
             "" => {}
             value => match value.parse::<i64>() {
                 Ok(level) if (0..=8).contains(&level) => answers.push((c.id.clone(), level)),
@@ -578,39 +574,20 @@ pub async fn save_survey(
             },
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    errors.into_result()?;
     state
         .db
         .save_self_assessment(user.id, &answers, now())
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "saving a survey failed");
-            FormErrors::internal()
-        })
-}
-
-fn may_see(user: &CurrentUser, unit: &str) -> Result<(), AppError> {
-    if user.role.may_view_unit(user.unit_code.as_deref(), unit) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+        .map_err(|e| internal(e).into())
 }
 
 /// A unit's officials × the competences their positions require, with the count meeting their
 /// standard, appointment readiness, due dates and the overdue list.
 pub async fn unit(state: &AppState, user: &CurrentUser, code: &str) -> Result<UnitView, AppError> {
-    may_see(user, code)?;
+    let unit = super::visible_unit(state, user, code).await?;
     let locale = use_locale();
     let catalog = &state.content;
-    let unit = state
-        .db
-        .unit(code)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
     sweep_before_reading(state).await;
     let official = Cohort::Official.as_str();
     let staff = state
@@ -771,45 +748,29 @@ pub async fn assign(
     state: &AppState,
     user: &CurrentUser,
     code: &str,
-    form: &HashMap<String, String>,
-) -> Result<(), Result<FormErrors, AppError>> {
-    may_see(user, code).map_err(Err)?;
-    match state.db.unit(code).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return Err(Err(AppError::NotFound)),
-        Err(e) => return Err(Err(internal(e))),
-    }
+    form: &FormInput,
+) -> Posted<()> {
+    super::visible_unit(state, user, code).await?;
     let mut errors = FormErrors::default();
-    let module = form.get("module").map(|m| m.trim()).unwrap_or_default();
+    let module = form.get("module").trim();
     let known = assignable_modules(&state.content, use_locale())
         .iter()
         .any(|(id, _)| id == module);
     if !known {
         errors.add("module", "unit.errors.module");
     }
-    let due = match Date::parse_vn(form.get("due").map(String::as_str).unwrap_or_default()) {
-        Ok(d) => Some(d),
-        Err(_) => {
-            // Browsers' date pickers send yyyy-mm-dd.
-            let iso = form.get("due").map(|d| d.trim()).unwrap_or_default();
-            let parts: Vec<&str> = iso.split('-').collect();
-            match parts.as_slice() {
-                [y, m, d] if y.len() == 4 => Date::parse_vn(&format!("{d}/{m}/{y}")).ok(),
-                _ => None,
-            }
-        }
-    };
+    let due = Date::parse_form(form.get("due")).ok();
     if due.is_none() {
         errors.add("due", "unit.errors.due");
     }
     let (Some(due), true) = (due, errors.is_empty()) else {
-        return Err(Ok(errors));
+        return Err(errors.into());
     };
     state
         .db
         .set_assignment(code, module, due.unix_start(), user.id, now())
         .await
-        .map_err(|e| Err(internal(e)))
+        .map_err(|e| internal(e).into())
 }
 
 /// Every Hà Nội unit with its officials and how many meet their standard.

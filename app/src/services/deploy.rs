@@ -2,19 +2,17 @@
 //! their shifts and log the residents they guided; a resident who later passes the same
 //! procedure's practice unaided turns those sessions "assisted → independent".
 
-use std::collections::HashMap;
-
-use super::campaign::{parse_date_field, shift_line};
+use super::campaign::shift_line;
 use super::{internal, now, AppState, HANOI_PROVINCE_CODE};
-use crate::api::campaign::{AssistLine, DeployView, ReadyLine, ShiftsView};
-use crate::api::{AppError, CurrentUser};
-use crate::components::form::FormErrors;
 use crate::domain::account::parse_phone;
 use crate::domain::campaign::{self, household_key, HouseholdError, Outcome, Shift};
 use crate::domain::vn::{vn_day, Date};
 use crate::domain::Cohort;
 use crate::i18n::use_locale;
 use crate::store::{NewAssist, StoreError};
+use crate::types::deploy::{AssistLine, DeployView, ReadyLine, ShiftsView};
+use crate::types::form::{FormErrors, FormInput, Posted};
+use crate::types::{AppError, CurrentUser};
 
 /// The procedure code of a session about something the sandbox does not simulate.
 pub const OTHER_PROCEDURE: &str = "khac";
@@ -64,23 +62,15 @@ pub async fn view(state: &AppState) -> Result<DeployView, AppError> {
 }
 
 /// Sends a ready volunteer to a unit for a shift (fields `volunteer`, `unit`, `day`, `shift`).
-pub async fn assign(
-    state: &AppState,
-    user: &CurrentUser,
-    form: &HashMap<String, String>,
-) -> Result<(), Result<FormErrors, AppError>> {
+pub async fn assign(state: &AppState, user: &CurrentUser, form: &FormInput) -> Posted<()> {
     if !user.role.may_list_accounts() {
-        return Err(Err(AppError::Forbidden));
+        return Err(AppError::Forbidden.into());
     }
-    let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
+    let field = |name: &str| form.get(name).trim();
     let mut errors = FormErrors::default();
     let volunteer = field("volunteer").parse::<i64>().ok();
     let ready = match volunteer {
-        Some(id) => state
-            .db
-            .is_ready_volunteer(id)
-            .await
-            .map_err(|e| Err(internal(e)))?,
+        Some(id) => state.db.is_ready_volunteer(id).await.map_err(internal)?,
         None => false,
     };
     if !ready {
@@ -89,15 +79,15 @@ pub async fn assign(
     let unit = field("unit");
     let known = state
         .db
-        .unit_province(unit)
+        .unit(unit)
         .await
-        .map_err(|e| Err(internal(e)))?
-        .is_some_and(|p| p == HANOI_PROVINCE_CODE);
+        .map_err(internal)?
+        .is_some_and(|u| u.province_code == HANOI_PROVINCE_CODE);
     if !known {
         errors.add("unit", "deploy.errors.unit");
     }
     let today = vn_day(now());
-    let day = parse_date_field(field("day"));
+    let day = Date::parse_form(field("day")).ok();
     match day {
         None => errors.add("day", "deploy.errors.day"),
         Some(d) if d.epoch_day() < today => errors.add("day", "deploy.errors.day_past"),
@@ -113,7 +103,7 @@ pub async fn assign(
     let (Some(volunteer), Some(day), Some(shift), true) =
         (volunteer, day, shift, errors.is_empty())
     else {
-        return Err(Ok(errors));
+        return Err(errors.into());
     };
     match state
         .db
@@ -124,25 +114,21 @@ pub async fn assign(
         Err(StoreError::Busy) => {
             let mut errors = FormErrors::default();
             errors.add("shift", "deploy.errors.busy");
-            Err(Ok(errors))
+            Err(errors.into())
         }
-        Err(e) => Err(Err(internal(e))),
+        Err(e) => Err(internal(e).into()),
     }
 }
 
 /// Cancels a shift nobody has logged a session on.
-pub async fn cancel(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-) -> Result<(), Result<FormErrors, AppError>> {
+pub async fn cancel(state: &AppState, user: &CurrentUser, id: i64) -> Posted<()> {
     if !user.role.may_list_accounts() {
-        return Err(Err(AppError::Forbidden));
+        return Err(AppError::Forbidden.into());
     }
     match state.db.cancel_deployment(id, now()).await {
         Ok(true) => Ok(()),
-        Ok(false) => Err(Ok(FormErrors::general("deploy.errors.cannot_cancel"))),
-        Err(e) => Err(Err(internal(e))),
+        Ok(false) => Err(FormErrors::general("deploy.errors.cannot_cancel").into()),
+        Err(e) => Err(internal(e).into()),
     }
 }
 
@@ -214,15 +200,11 @@ fn procedure_titles(state: &AppState, locale: crate::i18n::Locale) -> Vec<(Strin
 
 /// Logs a session on one of the volunteer's open shifts (fields `shift`, `household`,
 /// `phone`, `procedure`, `outcome`, `minutes`).
-pub async fn log_assist(
-    state: &AppState,
-    user: &CurrentUser,
-    form: &HashMap<String, String>,
-) -> Result<(), Result<FormErrors, AppError>> {
+pub async fn log_assist(state: &AppState, user: &CurrentUser, form: &FormInput) -> Posted<()> {
     if user.cohort != Some(Cohort::Volunteer) {
-        return Err(Err(AppError::Forbidden));
+        return Err(AppError::Forbidden.into());
     }
-    let field = |name: &str| form.get(name).map(|v| v.trim()).unwrap_or_default();
+    let field = |name: &str| form.get(name).trim();
     let mut errors = FormErrors::default();
     let today = vn_day(now());
     let shift = match field("shift").parse::<i64>() {
@@ -230,7 +212,7 @@ pub async fn log_assist(
             .db
             .deployment(id)
             .await
-            .map_err(|e| Err(internal(e)))?
+            .map_err(internal)?
             .filter(|d| d.volunteer_id == user.id),
         Err(_) => None,
     };
@@ -282,7 +264,7 @@ pub async fn log_assist(
     let (Some(shift), Some(household), Some(outcome), Some(minutes), true) =
         (shift, household, outcome, minutes, errors.is_empty())
     else {
-        return Err(Ok(errors));
+        return Err(errors.into());
     };
     state
         .db
@@ -299,7 +281,7 @@ pub async fn log_assist(
         })
         .await
         .map(|_| ())
-        .map_err(|e| Err(internal(e)))
+        .map_err(|e| internal(e).into())
 }
 
 /// A learner passed a procedure's practice without help (an exam run, or a guided run with no

@@ -1,29 +1,24 @@
 //! The learner's side of the curriculum: catalog, module and lesson pages, progress, quizzes
 //! scored on the server, and results with feedback.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
-use super::{now, AppState};
-use crate::api::learning::{
-    CatalogEntry, LessonLink, LessonView, ModuleView, QuestionForm, QuestionResult, QuestionView,
-    QuizView, ResultView,
-};
-use crate::api::{AppError, CurrentUser};
-use crate::components::form::FormErrors;
+use super::{internal, now, AppState};
 use crate::content::{Catalog, Module, QuestionBody, Quiz};
-use crate::domain::quiz::{score, Answer};
+use crate::domain::quiz::{answer_field, read_answers, score, Answer, AnswerKey, AnswerProblem};
 use crate::domain::Cohort;
 use crate::i18n::{use_locale, Locale};
 use crate::store::NewAttempt;
+use crate::types::form::{FormErrors, FormInput, Posted};
+use crate::types::learning::{
+    AfterLesson, CatalogEntry, LessonLink, LessonView, ModuleView, QuestionForm, QuestionResult,
+    QuestionView, QuizView, ResultView,
+};
+use crate::types::{paths, AppError, CurrentUser};
 
 /// Longest duration recorded for an attempt; a quiz page left open for days is not evidence of
 /// how long the quiz took.
 const MAX_DURATION_SECONDS: i64 = 6 * 3600;
-
-fn internal(err: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %err, "learning service failed");
-    AppError::Internal
-}
 
 fn cohort_of(user: &CurrentUser) -> Cohort {
     user.cohort.unwrap_or(Cohort::Resident)
@@ -53,8 +48,8 @@ fn link(module: &Module, index: usize, done: &HashSet<String>, locale: Locale) -
 
 fn continue_url(module: &Module, done: &HashSet<String>) -> String {
     match module.lessons.iter().find(|l| !done.contains(&l.id)) {
-        Some(lesson) => format!("/learn/{}/{}", module.id, lesson.id),
-        None => format!("/quiz/{}", module.id),
+        Some(lesson) => paths::lesson(&module.id, &lesson.id),
+        None => paths::quiz(&module.id),
     }
 }
 
@@ -182,13 +177,13 @@ pub async fn lesson(
     })
 }
 
-/// Marks a lesson read and returns where to go next: the next lesson, else the quiz.
+/// Marks a lesson read and says what comes next: the next lesson, else the quiz.
 pub async fn complete_lesson(
     state: &AppState,
     user: &CurrentUser,
     module_id: &str,
     lesson_id: &str,
-) -> Result<String, AppError> {
+) -> Result<AfterLesson, AppError> {
     let module = visible_module(&state.content, user, module_id)?;
     let index = lesson_index(module, lesson_id)?;
     let lesson = &module.lessons[index];
@@ -204,8 +199,13 @@ pub async fn complete_lesson(
         .await
         .map_err(internal)?;
     Ok(match module.lessons.get(index + 1) {
-        Some(next) => format!("/learn/{}/{}", module.id, next.id),
-        None => format!("/quiz/{}", module.id),
+        Some(next) => AfterLesson::Lesson {
+            module: module.id.clone(),
+            lesson: next.id.clone(),
+        },
+        None => AfterLesson::Quiz {
+            module: module.id.clone(),
+        },
     })
 }
 
@@ -282,80 +282,29 @@ pub fn quiz(state: &AppState, user: &CurrentUser, module_id: &str) -> Result<Qui
     })
 }
 
-/// Reads a posted quiz form. Field names: `q-<question>` for choices and true/false (repeated
-/// for multiple choice), `q-<question>-<item>` = position (1, 2, …) for ordering items.
-/// Returns the answers in quiz order and the errors of unanswered questions.
-pub fn parse_answers(quiz: &Quiz, fields: &[(String, String)]) -> (Vec<Answer>, FormErrors) {
-    let mut errors = FormErrors::default();
-    let values = |name: &str| -> Vec<&str> {
-        fields
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    };
-    let answers = quiz
+/// Reads a posted quiz form (see [`read_answers`]) into the answers in quiz order and the
+/// errors of the questions that send it back.
+fn parse_answers(quiz: &Quiz, form: &FormInput) -> (Vec<Answer>, FormErrors) {
+    let keys: Vec<(String, AnswerKey)> = quiz
         .questions
         .iter()
-        .enumerate()
-        .map(|(index, q)| {
-            let name = format!("q-{}", q.id);
-            let answer = match &q.body {
-                QuestionBody::Single(_) => values(&name)
-                    .first()
-                    .map(|v| Answer::Single((*v).to_owned()))
-                    .unwrap_or_default(),
-                QuestionBody::Multiple(_) => {
-                    let chosen: BTreeSet<String> =
-                        values(&name).into_iter().map(str::to_owned).collect();
-                    Answer::Multiple(chosen)
-                }
-                QuestionBody::TrueFalse(_) => match values(&name).first() {
-                    Some(&"true") => Answer::TrueFalse(true),
-                    Some(&"false") => Answer::TrueFalse(false),
-                    _ => Answer::Blank,
-                },
-                QuestionBody::Ordering(items) => {
-                    let mut placed: Vec<(usize, String)> = Vec::new();
-                    for item in items {
-                        let field = format!("{name}-{}", item.id);
-                        if let Some(position) = values(&field)
-                            .first()
-                            .and_then(|v| v.trim().parse::<usize>().ok())
-                        {
-                            placed.push((position, item.id.clone()));
-                        }
-                    }
-                    placed.sort();
-                    let positions: Vec<usize> = placed.iter().map(|(p, _)| *p).collect();
-                    let expected: Vec<usize> = (1..=items.len()).collect();
-                    if placed.is_empty() {
-                        Answer::Blank
-                    } else if positions != expected {
-                        // Each position 1..n exactly once; anything else is asked again.
-                        errors.add_numbered(
-                            format!("q-{}", q.id),
-                            "quiz.errors.order_invalid",
-                            "quiz.question_label",
-                            index + 1,
-                        );
-                        Answer::Ordering(Vec::new())
-                    } else {
-                        Answer::Ordering(placed.into_iter().map(|(_, id)| id).collect())
-                    }
-                }
-            };
-            if answer.is_blank() && errors.for_field(&format!("q-{}", q.id)).is_none() {
-                errors.add_numbered(
-                    format!("q-{}", q.id),
-                    "quiz.errors.unanswered",
-                    "quiz.question_label",
-                    index + 1,
-                );
-            }
-            answer
-        })
+        .map(|q| (q.id.clone(), q.key()))
         .collect();
+    let (answers, problems) =
+        read_answers(keys.iter().map(|(id, k)| (id.as_str(), k)), form.pairs());
+    let mut errors = FormErrors::default();
+    for (index, problem) in problems {
+        let key = match problem {
+            AnswerProblem::Unanswered => "quiz.errors.unanswered",
+            AnswerProblem::OrderInvalid => "quiz.errors.order_invalid",
+        };
+        errors.add_numbered(
+            answer_field(&keys[index].0),
+            key,
+            "quiz.question_label",
+            index + 1,
+        );
+    }
     (answers, errors)
 }
 
@@ -365,22 +314,20 @@ pub async fn submit(
     state: &AppState,
     user: &CurrentUser,
     module_id: &str,
-    fields: &[(String, String)],
-) -> Result<i64, FormErrors> {
+    form: &FormInput,
+) -> Posted<i64> {
     let module = visible_module(&state.content, user, module_id)
         .map_err(|_| FormErrors::general("errors.not_found"))?;
     let quiz = &module.quiz;
-    let (answers, errors) = parse_answers(quiz, fields);
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    let (answers, errors) = parse_answers(quiz, form);
+    errors.into_result()?;
     let keys: Vec<_> = quiz.questions.iter().map(|q| q.key()).collect();
     let result = score(&keys, &answers, quiz.pass_mark);
     let submitted_at = now();
-    let started_at = fields
-        .iter()
-        .find(|(k, _)| k == "started_at")
-        .and_then(|(_, v)| v.parse::<i64>().ok())
+    let started_at = form
+        .get("started_at")
+        .parse::<i64>()
+        .ok()
         .filter(|s| *s <= submitted_at && submitted_at - s <= MAX_DURATION_SECONDS)
         .unwrap_or(submitted_at);
     let answers_json = serde_json_string(&answers);
@@ -399,10 +346,7 @@ pub async fn submit(
         submitted_at,
         evidence: super::competency::quiz_evidence(module, result.percent, submitted_at),
     };
-    let id = state.db.record_attempt(&attempt).await.map_err(|e| {
-        tracing::error!(error = %e, "recording a quiz attempt failed");
-        FormErrors::internal()
-    })?;
+    let id = state.db.record_attempt(&attempt).await.map_err(internal)?;
     super::competency::evidence_added(state, user.id).await;
     tracing::info!(account = user.id, module = %module.id, percent = result.percent, passed = result.passed, "quiz attempt");
     Ok(id)

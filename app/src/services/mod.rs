@@ -1,5 +1,7 @@
-//! Server-side services: the application state, the current session, and the account flows
-//! that form handlers and server functions call.
+//! Server-side services: the application state and the flows of every area, which the server
+//! functions (reads) and the form handlers (writes) call. A service takes the state, the
+//! signed-in person and its input, and answers with a view, an outcome or an [`AppError`]
+//! (forms: [`Posted`](crate::types::form::Posted)); it never builds a response or a redirect.
 
 pub mod accounts;
 pub mod campaign;
@@ -7,15 +9,14 @@ pub mod competency;
 pub mod deploy;
 pub mod learning;
 pub mod practice;
+pub mod review;
 pub mod roster;
 
 use leptos::config::LeptosOptions;
-use leptos::prelude::*;
 
-use crate::api::{AppError, CurrentUser};
 use crate::auth::TokenKeys;
-use crate::domain::Role;
 use crate::store::Db;
+use crate::types::{AppError, CurrentUser};
 
 /// Hà Nội's province code in the unit catalogue.
 pub const HANOI_PROVINCE_CODE: &str = "01";
@@ -38,55 +39,37 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// The session of the request, put into the request's extensions by the session middleware.
-#[derive(Clone, Debug, Default)]
-pub struct Session(pub Option<CurrentUser>);
-
-/// The signed-in person of the request being handled (pages and server functions).
-pub fn current_user() -> Option<CurrentUser> {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<Session>().cloned())
-        .and_then(|s| s.0)
-}
-
-/// The application state, or an internal error if it was not provided.
-pub fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from the Leptos context");
-        AppError::Internal
-    })
-}
-
-/// Sets the HTTP status that matches `err` and returns it, for server functions.
-pub fn refuse(err: AppError) -> AppError {
-    let status = match err {
-        AppError::Unauthenticated => http::StatusCode::UNAUTHORIZED,
-        AppError::Forbidden => http::StatusCode::FORBIDDEN,
-        AppError::NotFound => http::StatusCode::NOT_FOUND,
-        AppError::BadRequest => http::StatusCode::BAD_REQUEST,
-        AppError::Internal => http::StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(status);
-    }
-    err
-}
-
-/// The gate at the top of every server function: the caller must be signed in and `allowed`
-/// must accept their role.
-pub fn require(allowed: impl Fn(Role) -> bool) -> Result<CurrentUser, AppError> {
-    let user = current_user().ok_or_else(|| refuse(AppError::Unauthenticated))?;
-    if allowed(user.role) {
-        Ok(user)
+/// Refuses (403) a unit that `user` may not see: admins and organizers see every unit, a unit
+/// manager only their own (`Role::may_view_unit`).
+pub fn may_see_unit(user: &CurrentUser, unit: &str) -> Result<(), AppError> {
+    if user.role.may_view_unit(user.unit_code.as_deref(), unit) {
+        Ok(())
     } else {
-        Err(refuse(AppError::Forbidden))
+        Err(AppError::Forbidden)
     }
 }
 
-/// Logs an unexpected error and turns it into the opaque [`AppError::Internal`].
+/// The unit `code`, if `user` may see it ([`may_see_unit`], checked first: a unit they may not
+/// see is refused whether or not it exists).
+pub async fn visible_unit(
+    state: &AppState,
+    user: &CurrentUser,
+    code: &str,
+) -> Result<crate::store::UnitRow, AppError> {
+    may_see_unit(user, code)?;
+    state
+        .db
+        .unit(code)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)
+}
+
+/// Logs an unexpected error and turns it into the opaque [`AppError::Internal`]: the client
+/// never sees what failed.
 pub fn internal(err: impl std::fmt::Display) -> AppError {
     tracing::error!(error = %err, "internal error");
-    refuse(AppError::Internal)
+    AppError::Internal
 }
 
 /// Loads and checks the content directory, with callout titles from the i18n catalog.

@@ -11,30 +11,26 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::{now, AppState};
-use crate::api::practice::{
-    FieldView, MistakeView, Mode, ProcedureEntry, ProcedureView, ReviewView, RunSummary, RunView,
-    ScenarioEntry, StepLink, StepView, TrapView,
-};
-use crate::api::{AppError, CurrentUser};
-use crate::components::form::FormErrors;
+use super::{internal, now, AppState};
 use crate::content::procedures::{
     Procedure, Scenario, STEP_CONFIRM, STEP_DELIVERY, STEP_DOCUMENTS, STEP_FEE, STEP_FIND,
     STEP_LOGIN,
 };
+use crate::domain::practice::{Mode, RunStatus};
 use crate::domain::procedure::{
-    check_field, parse_money, same_value, score_run, Choices, FieldKind, Finding, Problem,
-    RunScore, Submission, Trap, Values,
+    check_field, parse_money, same_value, score_run, Choices, FieldKind, Problem, RunScore,
+    Submission, Values,
 };
 use crate::domain::Cohort;
 use crate::i18n::{use_locale, Locale};
 use crate::store::{NewRun, RunResult, RunRow};
 use crate::tr_in;
-
-fn internal(err: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %err, "practice service failed");
-    AppError::Internal
-}
+use crate::types::form::{FormErrors, FormInput, Posted};
+use crate::types::practice::{
+    FieldView, ProcedureEntry, ProcedureView, RunSummary, RunView, ScenarioEntry, StepLink,
+    StepOutcome, StepView,
+};
+use crate::types::{paths, AppError, CurrentUser};
 
 /// Everything a learner has entered in a run so far (stored as JSON).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,7 +71,7 @@ fn visible_procedure<'a>(
 
 /// A run of the learner's, with its procedure and scenario. Someone else's run is "not found":
 /// its existence is not revealed.
-async fn owned_run<'a>(
+pub(super) async fn owned_run<'a>(
     state: &'a AppState,
     user: &CurrentUser,
     run_id: i64,
@@ -98,21 +94,17 @@ async fn owned_run<'a>(
     Ok((row, procedure, scenario))
 }
 
-fn mode_of(row: &RunRow) -> Mode {
-    Mode::parse(&row.mode).unwrap_or(Mode::Guided)
-}
-
-fn inputs_of(row: &RunRow) -> RunInputs {
+pub(super) fn inputs_of(row: &RunRow) -> RunInputs {
     leptos::serde_json::from_str(&row.inputs).unwrap_or_default()
 }
 
-fn percent_of(row: &RunRow) -> Option<u32> {
+pub(super) fn percent_of(row: &RunRow) -> Option<u32> {
     row.percent.map(|p| p.clamp(0, 100) as u32)
 }
 
 /// Best exam percentage and whether an exam run passed, over `runs` of one scenario or procedure.
 fn best_exam<'a>(runs: impl Iterator<Item = &'a RunRow>) -> (Option<u32>, bool) {
-    runs.filter(|r| r.mode == "exam" && r.status == "submitted")
+    runs.filter(|r| r.mode() == Mode::Exam && r.status() == RunStatus::Submitted)
         .fold((None, false), |(best, passed), r| {
             let p = percent_of(r).unwrap_or(0);
             (
@@ -141,13 +133,13 @@ pub async fn list(state: &AppState, user: &CurrentUser) -> Result<Vec<ProcedureE
                 scenarios: p.scenarios.len(),
                 best_exam: best,
                 passed_exam: passed,
-                active_runs: mine().filter(|r| r.status == "active").count(),
+                active_runs: mine().filter(|r| r.status().is_active()).count(),
             }
         })
         .collect())
 }
 
-fn lesson_link(
+pub(super) fn lesson_link(
     state: &AppState,
     (module, lesson): &(String, String),
     locale: Locale,
@@ -158,7 +150,7 @@ fn lesson_link(
         .and_then(|m| m.lesson(lesson))
         .map(|l| l.title.get(locale).to_owned())
         .unwrap_or_else(|| lesson.clone());
-    (format!("/learn/{module}/{lesson}"), title)
+    (paths::lesson(module, lesson), title)
 }
 
 pub async fn procedure(
@@ -181,7 +173,7 @@ pub async fn procedure(
     // While an exam run is unfinished, the page keeps the exam's answers to itself.
     let in_exam = runs
         .iter()
-        .any(|r| r.status == "active" && r.mode == "exam");
+        .any(|r| r.status().is_active() && r.mode() == Mode::Exam);
     Ok(ProcedureView {
         id: p.id.clone(),
         title: p.title.get(locale).to_owned(),
@@ -207,8 +199,8 @@ pub async fn procedure(
                     title: s.title.get(locale).to_owned(),
                     difficulty: s.difficulty,
                     active: of_scenario()
-                        .find(|r| r.status == "active")
-                        .map(|r| (r.id, mode_of(r))),
+                        .find(|r| r.status().is_active())
+                        .map(|r| (r.id, r.mode())),
                     best_exam: best_exam(of_scenario()).0,
                 }
             })
@@ -218,8 +210,8 @@ pub async fn procedure(
             .map(|r| RunSummary {
                 id: r.id,
                 scenario_title: scenario_title(&r.scenario_id),
-                mode: mode_of(r),
-                status: r.status.clone(),
+                mode: r.mode(),
+                status: r.status(),
                 percent: percent_of(r),
                 passed: r.passed == Some(1),
             })
@@ -227,7 +219,7 @@ pub async fn procedure(
     })
 }
 
-fn agency_name(state: &AppState, id: &str, locale: Locale) -> String {
+pub(super) fn agency_name(state: &AppState, id: &str, locale: Locale) -> String {
     state
         .content
         .sandbox
@@ -236,7 +228,7 @@ fn agency_name(state: &AppState, id: &str, locale: Locale) -> String {
         .unwrap_or_else(|| id.to_owned())
 }
 
-fn delivery_name(state: &AppState, id: &str, locale: Locale) -> String {
+pub(super) fn delivery_name(state: &AppState, id: &str, locale: Locale) -> String {
     state
         .content
         .sandbox
@@ -245,17 +237,17 @@ fn delivery_name(state: &AppState, id: &str, locale: Locale) -> String {
         .unwrap_or_else(|| id.to_owned())
 }
 
-/// Starts (or resumes) the learner's run of a scenario. Returns the run's address.
+/// Starts (or resumes) the learner's run of a scenario. Returns the run's id.
 pub async fn start(
     state: &AppState,
     user: &CurrentUser,
     procedure_id: &str,
     scenario_id: &str,
-    mode: &str,
-) -> Result<String, AppError> {
+    mode: Option<Mode>,
+) -> Result<i64, AppError> {
     let p = visible_procedure(state, user, procedure_id)?;
     let s = p.scenario(scenario_id).ok_or(AppError::NotFound)?;
-    let mode = Mode::parse(mode).ok_or(AppError::BadRequest)?;
+    let mode = mode.ok_or(AppError::BadRequest)?;
     let inputs = leptos::serde_json::to_string(&RunInputs::default()).map_err(internal)?;
     let id = state
         .db
@@ -264,17 +256,17 @@ pub async fn start(
             procedure_id: p.id.clone(),
             procedure_version: i64::from(p.version),
             scenario_id: s.id.clone(),
-            mode: mode.code(),
+            mode,
             step: STEP_LOGIN.to_owned(),
             inputs,
             started_at: now(),
         })
         .await
         .map_err(internal)?;
-    Ok(format!("/practice/run/{id}"))
+    Ok(id)
 }
 
-/// Abandons the learner's unfinished run. Returns the procedure page's address.
+/// Abandons the learner's unfinished run. Returns its procedure's id.
 pub async fn abandon(
     state: &AppState,
     user: &CurrentUser,
@@ -286,21 +278,22 @@ pub async fn abandon(
         .abandon_run(row.id, user.id, now())
         .await
         .map_err(internal)?;
-    Ok(format!("/practice/{}", p.id))
+    Ok(p.id.clone())
 }
 
 /// Abandons the run if unfinished and starts the same scenario again, clean, in the same mode.
-pub async fn reset(state: &AppState, user: &CurrentUser, run_id: i64) -> Result<String, AppError> {
+/// Returns the new run's id.
+pub async fn reset(state: &AppState, user: &CurrentUser, run_id: i64) -> Result<i64, AppError> {
     let (row, p, s) = owned_run(state, user, run_id).await?;
     state
         .db
         .abandon_run(row.id, user.id, now())
         .await
         .map_err(internal)?;
-    start(state, user, &p.id, &s.id, &row.mode).await
+    start(state, user, &p.id, &s.id, Some(row.mode())).await
 }
 
-fn step_title(p: &Procedure, step: &str, locale: Locale) -> String {
+pub(super) fn step_title(p: &Procedure, step: &str, locale: Locale) -> String {
     match step {
         STEP_LOGIN => tr_in!(locale, "practice.step.login"),
         STEP_FIND => tr_in!(locale, "practice.step.find"),
@@ -375,7 +368,7 @@ fn sex_options(locale: Locale) -> Vec<(String, String)> {
 }
 
 /// How a value reads on a page: an option's label for choices, "(empty)" for nothing.
-fn display_value(p: &Procedure, field: &str, value: &str, locale: Locale) -> String {
+pub(super) fn display_value(p: &Procedure, field: &str, value: &str, locale: Locale) -> String {
     if value.trim().is_empty() {
         return tr_in!(locale, "practice.empty");
     }
@@ -394,7 +387,7 @@ fn display_value(p: &Procedure, field: &str, value: &str, locale: Locale) -> Str
     }
 }
 
-fn money(amount: u32, locale: Locale) -> String {
+pub(super) fn money(amount: u32, locale: Locale) -> String {
     let digits = amount.to_string();
     let separator = if locale == Locale::Vi { '.' } else { ',' };
     let mut out = String::new();
@@ -438,7 +431,7 @@ pub async fn run(
     let locale = use_locale();
     let (row, p, s) = owned_run(state, user, run_id).await?;
     let inputs = inputs_of(&row);
-    let mode = mode_of(&row);
+    let mode = row.mode();
     let step_id = shown_step(p, &row, &inputs, asked);
     let steps = p.steps();
     let current = steps.iter().position(|x| *x == step_id).unwrap_or(0);
@@ -572,9 +565,9 @@ pub async fn run(
         step,
         minutes_left,
         hints_used: row.hints_used.clamp(0, i64::from(u32::MAX)) as u32,
-        finished: row.status != "active",
-        submitted: row.status == "submitted",
-        outdated: row.status == "active" && row.procedure_version != i64::from(p.version),
+        finished: !row.status().is_active(),
+        submitted: row.status() == RunStatus::Submitted,
+        outdated: row.status().is_active() && row.procedure_version != i64::from(p.version),
     })
 }
 
@@ -638,11 +631,8 @@ fn confirm_summary(
 }
 
 /// The value of `name` in a posted form, trimmed.
-fn posted<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
-    form.iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim())
-        .unwrap_or("")
+fn posted<'a>(form: &'a FormInput, name: &str) -> &'a str {
+    form.get(name).trim()
 }
 
 /// What the posted step asks for.
@@ -656,20 +646,20 @@ enum Action {
 /// Handles one posted step: saves what was entered, checks it (guided: everything the domain
 /// rules and the brief say; exam: only what the portal itself refuses) and returns where to go
 /// next. On a problem the inputs are still saved, and the errors come back for the page. A run
-/// that is not the learner's is not found (the outer error).
+/// that is not the learner's is not found.
 pub async fn post_step(
     state: &AppState,
     user: &CurrentUser,
     run_id: i64,
-    form: &[(String, String)],
+    form: &FormInput,
     locale: Locale,
-) -> Result<Result<String, FormErrors>, AppError> {
+) -> Posted<StepOutcome> {
     let (row, p, s) = owned_run(state, user, run_id).await?;
-    if row.status == "active" && row.procedure_version != i64::from(p.version) {
+    if row.status().is_active() && row.procedure_version != i64::from(p.version) {
         // The procedure's rules changed since the run began: it cannot be scored fairly.
-        return Ok(Err(FormErrors::general("practice.outdated")));
+        return Err(FormErrors::general("practice.outdated").into());
     }
-    Ok(step_run(state, user, &row, p, s, form, locale).await)
+    step_run(state, user, &row, p, s, form, locale).await
 }
 
 async fn step_run(
@@ -678,18 +668,19 @@ async fn step_run(
     row: &RunRow,
     p: &Procedure,
     s: &Scenario,
-    form: &[(String, String)],
+    form: &FormInput,
     locale: Locale,
-) -> Result<String, FormErrors> {
-    let run_url = format!("/practice/run/{}", row.id);
-    if row.status != "active" {
-        return Ok(if row.status == "submitted" {
-            format!("{run_url}/review")
+) -> Posted<StepOutcome> {
+    if !row.status().is_active() {
+        return Ok(if row.status() == RunStatus::Submitted {
+            StepOutcome::Submitted { run: row.id }
         } else {
-            format!("/practice/{}", p.id)
+            StepOutcome::Ended {
+                procedure: p.id.clone(),
+            }
         });
     }
-    let mode = mode_of(row);
+    let mode = row.mode();
     let guided = mode == Mode::Guided;
     let mut inputs = inputs_of(row);
     let steps = p.steps();
@@ -714,9 +705,9 @@ async fn step_run(
         }
         STEP_DOCUMENTS => {
             inputs.documents = form
-                .iter()
-                .filter(|(k, v)| k == "documents" && p.document(v).is_some())
-                .map(|(_, v)| v.clone())
+                .all("documents")
+                .filter(|v| p.document(v).is_some())
+                .map(str::to_owned)
                 .collect();
         }
         STEP_DELIVERY => inputs.delivery = posted(form, "delivery").to_owned(),
@@ -759,19 +750,17 @@ async fn step_run(
     }
     let submitting = matches!(action, Action::Submit) && step == STEP_CONFIRM && errors.is_empty();
     inputs.reached = inputs.reached.max(go_to);
-    let json = leptos::serde_json::to_string(&inputs).map_err(|e| {
-        tracing::error!(error = %e, "run inputs did not serialise");
-        FormErrors::internal()
-    })?;
+    let json = leptos::serde_json::to_string(&inputs).map_err(internal)?;
     if submitting {
         let at = now();
         let seconds = (at - row.started_at).max(0);
         let score = score_of(p, s, &inputs, mode, seconds, hints_used);
-        let findings = leptos::serde_json::to_string(&score).map_err(|_| FormErrors::internal())?;
+        let findings = leptos::serde_json::to_string(&score).map_err(internal)?;
         // Only exam runs are evidence: guided runs help, so they prove less.
-        let evidence = match mode {
-            Mode::Exam => super::competency::run_evidence(p, score.percent, at),
-            Mode::Guided => Vec::new(),
+        let evidence = if mode.is_evidence() {
+            super::competency::run_evidence(p, score.percent, at)
+        } else {
+            Vec::new()
         };
         let recorded = state
             .db
@@ -792,15 +781,12 @@ async fn step_run(
                 &evidence,
             )
             .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "recording a run failed");
-                FormErrors::internal()
-            })?;
+            .map_err(internal)?;
         if !recorded {
             // Submitted or changed meanwhile, in another tab: the stored run stands.
-            return Err(FormErrors::general("practice.run_changed"));
+            return Err(FormErrors::general("practice.run_changed").into());
         }
-        if mode == Mode::Exam {
+        if mode.is_evidence() {
             super::competency::evidence_added(state, user.id).await;
         }
         if score.passed && (mode == Mode::Exam || hints_used == 0) {
@@ -812,7 +798,7 @@ async fn step_run(
             percent = score.percent,
             "run submitted"
         );
-        return Ok(format!("{run_url}/review"));
+        return Ok(StepOutcome::Submitted { run: row.id });
     }
     let next_step = steps[go_to];
     let saved = state
@@ -827,19 +813,22 @@ async fn step_run(
             now(),
         )
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "saving a run failed");
-            FormErrors::internal()
-        })?;
+        .map_err(internal)?;
     if !saved {
-        return Err(FormErrors::general("practice.run_changed"));
+        return Err(FormErrors::general("practice.run_changed").into());
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    errors.into_result()?;
     Ok(match anchor {
-        Some(field) => format!("{run_url}?step={step}#{field}"),
-        None => format!("{run_url}?step={next_step}"),
+        Some(field) => StepOutcome::At {
+            run: row.id,
+            step,
+            anchor: Some(field),
+        },
+        None => StepOutcome::At {
+            run: row.id,
+            step: next_step.to_owned(),
+            anchor: None,
+        },
     })
 }
 
@@ -943,7 +932,12 @@ pub fn score_of(
 }
 
 /// What a run's inputs submit.
-fn submission_of(inputs: &RunInputs, mode: Mode, seconds: i64, hints_used: i64) -> Submission {
+pub(super) fn submission_of(
+    inputs: &RunInputs,
+    mode: Mode,
+    seconds: i64,
+    hints_used: i64,
+) -> Submission {
     Submission {
         values: inputs.values.clone(),
         choices: Choices {
@@ -960,328 +954,4 @@ fn submission_of(inputs: &RunInputs, mode: Mode, seconds: i64, hints_used: i64) 
         },
         seconds: seconds.clamp(0, i64::from(u32::MAX)) as u32,
     }
-}
-
-fn trap_description(p: &Procedure, trap: &Trap, locale: Locale) -> String {
-    let label = |field: &str| {
-        p.field(field)
-            .map(|f| f.label.get(locale).to_owned())
-            .unwrap_or_else(|| field.to_owned())
-    };
-    let text = |key: &str, field: &str| tr_in!(locale, key).replace("%{field}", &label(field));
-    match trap {
-        Trap::EthnicityVietNam { field } => text("practice.trap.ethnicity_viet_nam", field),
-        Trap::RelationshipOther { field, .. } => text("practice.trap.relationship_other", field),
-        Trap::DateInWordsLeftOut { field } => text("practice.trap.date_in_words_left_out", field),
-        Trap::OldDistrict { field, .. } => text("practice.trap.old_district", field),
-        Trap::TransposedId { field, .. } => text("practice.trap.transposed_id", field),
-        Trap::HometownConfusion { field, .. } => text("practice.trap.hometown_confusion", field),
-        Trap::WrongFee { .. } => tr_in!(locale, "practice.trap.wrong_fee"),
-    }
-}
-
-/// The review of a submitted run: score, dossier status, each mistake explained with its rule,
-/// the right answer and the lesson that teaches it, and the scenario's traps.
-pub async fn review(
-    state: &AppState,
-    user: &CurrentUser,
-    run_id: i64,
-) -> Result<ReviewView, AppError> {
-    let locale = use_locale();
-    let (row, p, s) = owned_run(state, user, run_id).await?;
-    if row.status != "submitted" {
-        return Err(AppError::NotFound);
-    }
-    let score: RunScore = row
-        .findings
-        .as_deref()
-        .and_then(|f| leptos::serde_json::from_str(f).ok())
-        .ok_or_else(|| internal("a submitted run has no readable findings"))?;
-    let mode = mode_of(&row);
-    let submitted_inputs = submission_of(&inputs_of(&row), mode, 0, 0);
-    let field_label = |id: &str| {
-        p.field(id)
-            .map(|f| f.label.get(locale).to_owned())
-            .unwrap_or_else(|| id.to_owned())
-    };
-    let field_lesson = |id: &str| {
-        let lesson = p.field(id).map(|f| &f.lesson).unwrap_or(&p.lesson);
-        Some(lesson_link(state, lesson, locale))
-    };
-    let procedure_lesson = Some(lesson_link(state, &p.lesson, locale));
-    let mut mistakes = Vec::new();
-    let broken = |field: &str| {
-        score.findings.iter().find_map(|f| match f {
-            Finding::RuleBroken(problem) if problem.field == field => Some(problem.problem),
-            _ => None,
-        })
-    };
-    let mut explained: BTreeSet<String> = BTreeSet::new();
-    for finding in &score.findings {
-        match finding {
-            Finding::FieldWrong {
-                field,
-                expected,
-                given,
-            } => {
-                explained.insert(field.clone());
-                let rule = match broken(field) {
-                    Some(problem) => tr_in!(locale, problem_key(problem)),
-                    None => tr_in!(locale, "practice.problem.not_as_in_brief"),
-                };
-                mistakes.push(MistakeView {
-                    what: field_label(field),
-                    rule,
-                    given: display_value(p, field, given, locale),
-                    right: display_value(p, field, expected, locale),
-                    lesson: field_lesson(field),
-                });
-            }
-            Finding::RuleBroken(problem) if !explained.contains(&problem.field) => {
-                explained.insert(problem.field.clone());
-                let given = row_value(&row, &problem.field);
-                mistakes.push(MistakeView {
-                    what: field_label(&problem.field),
-                    rule: tr_in!(locale, problem_key(problem.problem)),
-                    given: display_value(p, &problem.field, &given, locale),
-                    right: s
-                        .values
-                        .get(&problem.field)
-                        .map(|v| display_value(p, &problem.field, v, locale))
-                        .unwrap_or_else(|| tr_in!(locale, "practice.empty")),
-                    lesson: field_lesson(&problem.field),
-                });
-            }
-            Finding::DocumentMissing(id) => mistakes.push(MistakeView {
-                what: p
-                    .document(id)
-                    .map(|d| d.name.get(locale).to_owned())
-                    .unwrap_or_else(|| id.clone()),
-                rule: tr_in!(locale, "practice.review.document_missing"),
-                given: tr_in!(locale, "practice.review.not_attached"),
-                right: tr_in!(locale, "practice.review.attached"),
-                lesson: procedure_lesson.clone(),
-            }),
-            Finding::DocumentNotNeeded(id) => mistakes.push(MistakeView {
-                what: p
-                    .document(id)
-                    .map(|d| d.name.get(locale).to_owned())
-                    .unwrap_or_else(|| id.clone()),
-                rule: tr_in!(locale, "practice.review.document_not_needed"),
-                given: tr_in!(locale, "practice.review.attached"),
-                right: tr_in!(locale, "practice.review.not_attached"),
-                lesson: procedure_lesson.clone(),
-            }),
-            Finding::WrongAuthority { expected, given } => mistakes.push(MistakeView {
-                what: tr_in!(locale, "practice.find.authority"),
-                rule: tr_in!(locale, "practice.review.wrong_authority"),
-                given: if given.is_empty() {
-                    tr_in!(locale, "practice.empty")
-                } else {
-                    agency_name(state, given, locale)
-                },
-                right: agency_name(state, expected, locale),
-                lesson: procedure_lesson.clone(),
-            }),
-            Finding::WrongDelivery { expected, given } => mistakes.push(MistakeView {
-                what: tr_in!(locale, "practice.step.delivery"),
-                rule: tr_in!(locale, "practice.review.wrong_delivery"),
-                given: if given.is_empty() {
-                    tr_in!(locale, "practice.empty")
-                } else {
-                    delivery_name(state, given, locale)
-                },
-                right: delivery_name(state, expected, locale),
-                lesson: procedure_lesson.clone(),
-            }),
-            Finding::WrongFee { expected, given } => mistakes.push(MistakeView {
-                what: tr_in!(locale, "practice.step.fee"),
-                rule: p
-                    .fee
-                    .note
-                    .as_ref()
-                    .map(|n| n.get(locale).to_owned())
-                    .unwrap_or_else(|| tr_in!(locale, "practice.review.wrong_fee")),
-                given: if *given == u32::MAX {
-                    tr_in!(locale, "practice.empty")
-                } else {
-                    money(*given, locale)
-                },
-                right: money(*expected, locale),
-                lesson: Some(lesson_link(
-                    state,
-                    &(
-                        "thanh-toan-le-phi".to_owned(),
-                        "le-phi-kiem-tra-so-tien".to_owned(),
-                    ),
-                    locale,
-                ))
-                .filter(|_| state.content.module("thanh-toan-le-phi").is_some())
-                .or(procedure_lesson.clone()),
-            }),
-            _ => {}
-        }
-    }
-    let fields_total = score
-        .findings
-        .iter()
-        .filter(|f| matches!(f, Finding::FieldRight { .. } | Finding::FieldWrong { .. }))
-        .count();
-    let fields_right = score
-        .findings
-        .iter()
-        .filter(|f| matches!(f, Finding::FieldRight { .. }))
-        .count();
-    let returned = score
-        .findings
-        .iter()
-        .any(|f| matches!(f, Finding::RuleBroken(_)));
-    let submitted = row.submitted_at.unwrap_or(row.started_at);
-    let breakdown = breakdown(s, &score, fields_right, fields_total, locale);
-    Ok(ReviewView {
-        id: row.id,
-        procedure_id: p.id.clone(),
-        procedure_title: p.title.get(locale).to_owned(),
-        scenario_id: s.id.clone(),
-        scenario_title: s.title.get(locale).to_owned(),
-        mode,
-        dossier_code: format!(
-            "MP-{:02}{:02}{:02}-{:06}",
-            s.filing_date.year % 100,
-            s.filing_date.month,
-            s.filing_date.day,
-            row.id
-        ),
-        points: score.points,
-        max: score.max,
-        percent: score.percent,
-        pass_mark: p.pass_mark,
-        passed: score.passed,
-        returned,
-        minutes: ((submitted - row.started_at).max(0) / 60) as u32,
-        time_limit_minutes: (mode == Mode::Exam).then_some(p.exam_minutes),
-        hints_used: row.hints_used.clamp(0, i64::from(u32::MAX)) as u32,
-        fields_right,
-        fields_total,
-        breakdown,
-        mistakes,
-        traps: s
-            .traps
-            .iter()
-            .map(|t| TrapView {
-                description: trap_description(p, t, locale),
-                fell: t.fell_for(&submitted_inputs, &s.values),
-            })
-            .collect(),
-    })
-}
-
-/// The score, part by part, as the review explains it.
-fn breakdown(
-    s: &Scenario,
-    score: &RunScore,
-    fields_right: usize,
-    fields_total: usize,
-    locale: Locale,
-) -> Vec<(String, String)> {
-    let marking = crate::domain::procedure::Marking::default();
-    let count = |test: &dyn Fn(&Finding) -> bool| score.findings.iter().filter(|f| test(f)).count();
-    let right_or_wrong = |wrong: usize| {
-        tr_in!(
-            locale,
-            if wrong > 0 {
-                "practice.score.wrong"
-            } else {
-                "practice.score.right"
-            }
-        )
-    };
-    let line = |key: &str, pairs: &[(&str, usize)]| {
-        let mut text = tr_in!(locale, key);
-        for (name, value) in pairs {
-            text = text.replace(&format!("%{{{name}}}"), &value.to_string());
-        }
-        text
-    };
-    let points = marking.field_points as usize;
-    let missing = count(&|f| matches!(f, Finding::DocumentMissing(_)));
-    let needed = s.expected.documents.len();
-    let mut lines = vec![
-        (
-            tr_in!(locale, "practice.score.fields"),
-            line(
-                "practice.score.fields_value",
-                &[
-                    ("right", fields_right),
-                    ("total", fields_total),
-                    ("points", fields_right * points),
-                    ("max", fields_total * points),
-                ],
-            ),
-        ),
-        (
-            tr_in!(locale, "practice.find.authority"),
-            right_or_wrong(count(&|f| matches!(f, Finding::WrongAuthority { .. }))),
-        ),
-        (
-            tr_in!(locale, "practice.step.delivery"),
-            right_or_wrong(count(&|f| matches!(f, Finding::WrongDelivery { .. }))),
-        ),
-        (
-            tr_in!(locale, "practice.step.fee"),
-            right_or_wrong(count(&|f| matches!(f, Finding::WrongFee { .. }))),
-        ),
-        (
-            tr_in!(locale, "practice.step.documents"),
-            line(
-                "practice.score.documents_value",
-                &[
-                    ("attached", needed.saturating_sub(missing)),
-                    ("needed", needed),
-                    (
-                        "extra",
-                        count(&|f| matches!(f, Finding::DocumentNotNeeded(_))),
-                    ),
-                ],
-            ),
-        ),
-    ];
-    for finding in &score.findings {
-        match finding {
-            Finding::HintsUsed(n) => lines.push((
-                tr_in!(locale, "practice.score.hints"),
-                line(
-                    "practice.score.minus",
-                    &[("points", (n * marking.hint_penalty) as usize)],
-                ),
-            )),
-            Finding::OverTime { seconds, limit } => {
-                let minutes = seconds.saturating_sub(*limit).div_ceil(60) as usize;
-                lines.push((
-                    tr_in!(locale, "practice.score.over_time"),
-                    line(
-                        "practice.score.over_time_value",
-                        &[("minutes", minutes), ("points", minutes)],
-                    ),
-                ));
-            }
-            _ => {}
-        }
-    }
-    let broken = count(&|f| matches!(f, Finding::RuleBroken(_)));
-    if broken > 0 {
-        lines.push((
-            tr_in!(locale, "practice.score.rules"),
-            line("practice.score.rules_value", &[("count", broken)]),
-        ));
-    }
-    lines
-}
-
-fn row_value(row: &RunRow, field: &str) -> String {
-    inputs_of(row)
-        .values
-        .get(field)
-        .cloned()
-        .unwrap_or_default()
 }

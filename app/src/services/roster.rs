@@ -7,15 +7,16 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::{internal, now, AppState};
-use crate::api::campaign::{PreviewRow, RosterPreview, RowError};
-use crate::api::{AppError, CurrentUser};
 use crate::domain::roster::{
-    self, Column, ContactProblem, NameProblem, Problem, RawRow, RosterRow,
+    self, Action, Column, ContactProblem, NameProblem, Problem, RawRow, RosterRow,
 };
 use crate::domain::{Cohort, Contact};
 use crate::i18n::Locale;
 use crate::store::{RosterAccount, RosterWrite, StoreError};
 use crate::tr_in;
+use crate::types::form::{FormErrors, Posted};
+use crate::types::roster::{PreviewRow, RosterPreview, RowError};
+use crate::types::{AppError, CurrentUser};
 
 /// Most rows one file may hold.
 pub const MAX_ROWS: usize = 50_000;
@@ -226,8 +227,9 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<(usize, RawRow)>, FileProblem> {
     Ok(rows)
 }
 
-/// What a roster would do, row by row.
-#[derive(Clone, Debug, Default)]
+/// What a roster would do, row by row. The web import reads and checks a file once, at
+/// upload, and keeps this with it: the preview shows it and the import writes it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Checked {
     pub rows: usize,
     pub file_problems: Vec<FileProblem>,
@@ -237,13 +239,23 @@ pub struct Checked {
     pub create: usize,
     pub update: usize,
     pub same: usize,
-    /// (row number, row, action) of every valid row.
-    pub valid: Vec<(usize, RosterRow, &'static str)>,
+    /// (row number, row, action) of every valid row (kept with an upload: the first ones,
+    /// which its preview shows).
+    pub valid: Vec<(usize, RosterRow, Action)>,
 }
 
 impl Checked {
     pub fn importable(&self) -> bool {
         self.file_problems.is_empty() && self.problems.is_empty()
+    }
+
+    /// The check as an upload keeps it: everything but the valid rows past the preview's.
+    fn to_kept(&self) -> Result<String, AppError> {
+        let kept = Checked {
+            valid: self.valid.iter().take(SAMPLE).cloned().collect(),
+            ..self.clone()
+        };
+        leptos::serde_json::to_string(&kept).map_err(internal)
     }
 }
 
@@ -323,7 +335,7 @@ pub async fn check(state: &AppState, bytes: &[u8]) -> Result<Checked, StoreError
                     contact: row.contact.clone(),
                 });
                 out.create += 1;
-                "create"
+                Action::Create
             }
             Some(old) => {
                 let unchanged = old.full_name == row.full_name.as_str()
@@ -333,7 +345,7 @@ pub async fn check(state: &AppState, bytes: &[u8]) -> Result<Checked, StoreError
                     && same_contact(old, &row.contact);
                 if unchanged {
                     out.same += 1;
-                    "same"
+                    Action::Same
                 } else {
                     out.writes.push(RosterWrite::Update {
                         old: old.clone(),
@@ -344,7 +356,7 @@ pub async fn check(state: &AppState, bytes: &[u8]) -> Result<Checked, StoreError
                         contact: row.contact.clone(),
                     });
                     out.update += 1;
-                    "update"
+                    Action::Update
                 }
             }
         };
@@ -461,26 +473,27 @@ pub fn preview(id: i64, file_name: &str, checked: &Checked, locale: Locale) -> R
                 full_name: r.full_name.as_str().to_owned(),
                 cohort: Some(r.cohort),
                 unit: r.unit.clone(),
-                action: (*action).to_owned(),
+                action: *action,
             })
             .collect(),
         applied: false,
     }
 }
 
-/// Keeps an uploaded file and returns its id for the preview page.
+/// Reads and checks an uploaded file, once, and keeps it with what the check found; returns
+/// its id for the preview page. A file that is not UTF-8 keeps no text: its check says so.
 pub async fn upload(
     state: &AppState,
     user: &CurrentUser,
     file_name: &str,
     bytes: &[u8],
 ) -> Result<i64, AppError> {
-    // Kept as text; a file that is not UTF-8 is kept as empty and previewed as such.
+    let checked = check(state, bytes).await.map_err(internal)?;
     let content = std::str::from_utf8(bytes).unwrap_or_default();
     let name: String = file_name.chars().take(200).collect();
     state
         .db
-        .save_upload(user.id, &name, content, now())
+        .save_upload(user.id, &name, content, &checked.to_kept()?, now())
         .await
         .map_err(internal)
 }
@@ -497,7 +510,45 @@ async fn own_upload(
     }
 }
 
-/// The preview of an upload (the uploader's own only).
+/// What an unimported upload's check found. An upload kept before checks were stored is
+/// checked now, once, and the result kept.
+async fn kept_check(
+    state: &AppState,
+    upload: &crate::store::UploadRow,
+) -> Result<Checked, AppError> {
+    if let Some(checked) = upload
+        .checked
+        .as_deref()
+        .and_then(|c| leptos::serde_json::from_str::<Checked>(c).ok())
+    {
+        return Ok(checked);
+    }
+    recheck(state, upload).await
+}
+
+/// Checks an upload's file again (the records changed since its check) and keeps the result.
+async fn recheck(state: &AppState, upload: &crate::store::UploadRow) -> Result<Checked, AppError> {
+    let checked = check(state, upload.content.as_bytes())
+        .await
+        .map_err(internal)?;
+    state
+        .db
+        .set_upload_check(upload.id, &checked.to_kept()?)
+        .await
+        .map_err(internal)?;
+    Ok(checked)
+}
+
+fn applied_summary(upload: &crate::store::UploadRow) -> Applied {
+    upload
+        .summary
+        .as_deref()
+        .and_then(|s| leptos::serde_json::from_str(s).ok())
+        .unwrap_or_default()
+}
+
+/// The preview of an upload (the uploader's own only): what its check found, or what its
+/// import did.
 pub async fn preview_of(
     state: &AppState,
     user: &CurrentUser,
@@ -506,11 +557,7 @@ pub async fn preview_of(
     let locale = crate::i18n::use_locale();
     let upload = own_upload(state, user, id).await?;
     if upload.applied_at.is_some() {
-        let applied: Applied = upload
-            .summary
-            .as_deref()
-            .and_then(|s| leptos::serde_json::from_str(s).ok())
-            .unwrap_or_default();
+        let applied = applied_summary(&upload);
         return Ok(RosterPreview {
             id,
             file_name: upload.file_name,
@@ -524,34 +571,21 @@ pub async fn preview_of(
             applied: true,
         });
     }
-    let bytes = if upload.content.is_empty() {
-        // Stored empty because it was not UTF-8 (see `upload`).
-        vec![0xff]
-    } else {
-        upload.content.into_bytes()
-    };
-    let checked = check(state, &bytes).await.map_err(internal)?;
+    let checked = kept_check(state, &upload).await?;
     Ok(preview(id, &upload.file_name, &checked, locale))
 }
 
-/// Imports a previewed upload. `Ok(Err(preview))` when it cannot be (its problems, checked
-/// again against the records as they are now).
-pub async fn confirm(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-) -> Result<Result<Applied, RosterPreview>, AppError> {
-    let locale = crate::i18n::use_locale();
+/// Imports a previewed upload: exactly the writes its preview showed, all or none. A file with
+/// problems is not imported; if the records changed since the check, nothing is written, the
+/// file is checked again and the new preview shown, to be confirmed again.
+pub async fn confirm(state: &AppState, user: &CurrentUser, id: i64) -> Posted<Applied> {
     let upload = own_upload(state, user, id).await?;
     if upload.applied_at.is_some() {
         // A second click: the first one imported it.
-        return Ok(Ok(upload
-            .summary
-            .as_deref()
-            .and_then(|s| leptos::serde_json::from_str(s).ok())
-            .unwrap_or_default()));
+        return Ok(applied_summary(&upload));
     }
-    match import(state, upload.content.as_bytes(), |_| {}).await {
+    let checked = kept_check(state, &upload).await?;
+    match apply(state, checked, |_| {}).await {
         Ok(applied) => {
             let summary = leptos::serde_json::to_string(&applied).map_err(internal)?;
             state
@@ -559,20 +593,14 @@ pub async fn confirm(
                 .finish_upload(id, &summary, now())
                 .await
                 .map_err(internal)?;
-            Ok(Ok(applied))
+            Ok(applied)
         }
-        Err(ImportError::Invalid(checked)) => {
-            Ok(Err(preview(id, &upload.file_name, &checked, locale)))
-        }
+        Err(ImportError::Invalid(_)) => Err(FormErrors::general("roster.not_imported").into()),
         Err(ImportError::Changed) => {
-            let checked = check(state, upload.content.as_bytes())
-                .await
-                .map_err(internal)?;
-            let mut p = preview(id, &upload.file_name, &checked, locale);
-            p.file_errors.push(tr_in!(locale, "roster.changed"));
-            Ok(Err(p))
+            recheck(state, &upload).await?;
+            Err(FormErrors::general("roster.changed").into())
         }
-        Err(ImportError::Store(e)) => Err(internal(e)),
+        Err(ImportError::Store(e)) => Err(internal(e).into()),
     }
 }
 

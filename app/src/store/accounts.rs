@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use super::campaign::bump;
+use super::rollups::bump;
 use super::{Db, StoreError};
 use crate::domain::campaign::Metric;
 use crate::domain::{Cohort, Contact, Role};

@@ -3,7 +3,8 @@
 
 use sqlx::{Any, FromRow, Transaction};
 
-use super::campaign::{bump, refresh_households_of};
+use super::deploy::refresh_households_of;
+use super::rollups::bump;
 use super::{Db, StoreError};
 use crate::domain::campaign::Metric;
 use crate::domain::Cohort;

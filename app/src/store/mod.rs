@@ -5,24 +5,29 @@
 //! times as Unix seconds. Each dialect has its own migrations holding the same changes.
 
 mod accounts;
+mod bulk;
 mod campaign;
 mod competency;
+mod deploy;
 mod learning;
 mod practice;
+mod rollups;
 mod roster;
+mod units;
 
 pub use accounts::{AccountRow, AccountSummary, NewAccount, PendingRow};
-pub use campaign::{
-    province_scope, AssistRow, CampaignRow, DailyCount, DeploymentRow, FiguresRow, NewAssist,
-    NewCampaign, NewFigures, ReadyForDeployment,
-};
+pub use bulk::{BulkSink, BulkValue};
+pub use campaign::{CampaignRow, FiguresRow, NewCampaign, NewFigures};
 pub use competency::{
     AssignmentRow, EvidenceRow, NewEvidence, NewStanding, ReadyRow, ResultRow, Saved, StaffRow,
     StandingRow, UnitCountRow,
 };
+pub use deploy::{AssistRow, DeploymentRow, NewAssist, ReadyForDeployment};
 pub use learning::{AttemptRow, BestResult, NewAttempt};
 pub use practice::{NewRun, RunResult, RunRow};
+pub use rollups::{province_scope, DailyCount};
 pub use roster::{RosterAccount, RosterWrite, UploadRow};
+pub use units::UnitRow;
 
 use std::str::FromStr;
 use std::sync::Once;
@@ -173,118 +178,5 @@ fn create_sqlite_parent_dir(url: &str) {
             // A failure here surfaces as a clear connect error right after.
             let _ = std::fs::create_dir_all(parent);
         }
-    }
-}
-
-/// An administrative unit (commune, ward or special zone).
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
-pub struct UnitRow {
-    pub code: String,
-    pub name: String,
-    pub division_type: String,
-}
-
-impl Db {
-    /// Every unit of a province, in the order of their official codes (the same order on
-    /// both databases, whatever their collation).
-    pub async fn units(&self, province_code: &str) -> Result<Vec<UnitRow>, StoreError> {
-        sqlx::query_as::<_, UnitRow>(
-            "SELECT code, name, division_type FROM units WHERE province_code = $1 ORDER BY code",
-        )
-        .bind(province_code)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(StoreError::classify)
-    }
-
-    pub async fn unit(&self, code: &str) -> Result<Option<UnitRow>, StoreError> {
-        sqlx::query_as::<_, UnitRow>("SELECT code, name, division_type FROM units WHERE code = $1")
-            .bind(code)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(StoreError::classify)
-    }
-}
-
-/// Helpers of bulk loads (the synthetic city): raw statements, the next free ids, and the
-/// bookkeeping after rows were written with explicit ids.
-impl Db {
-    /// Runs one statement with one text argument (a JSON array of rows for SQLite's
-    /// `json_each`).
-    pub async fn execute_raw(&self, sql: &str, text: &str) -> Result<u64, StoreError> {
-        sqlx::query(sql)
-            .bind(text)
-            .execute(&self.pool)
-            .await
-            .map(|r| r.rows_affected())
-            .map_err(StoreError::classify)
-    }
-
-    /// Learners of a synthetic city (their addresses end in `@seed.invalid`).
-    pub async fn count_seeded(&self) -> Result<i64, StoreError> {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM accounts WHERE role = 'learner' AND email LIKE '%@seed.invalid'",
-        )
-        .fetch_one(&self.pool)
-        .await
-        .map_err(StoreError::classify)?;
-        Ok(n)
-    }
-
-    pub async fn max_account_id(&self) -> Result<i64, StoreError> {
-        self.max_id("accounts").await
-    }
-
-    /// The largest id of a table (0 when empty). `table` is one of hocso's own names.
-    pub async fn max_id(&self, table: &'static str) -> Result<i64, StoreError> {
-        let (id,): (i64,) = sqlx::query_as(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"))
-            .fetch_one(&self.pool)
-            .await
-            .map_err(StoreError::classify)?;
-        Ok(id)
-    }
-
-    /// An organizer or admin to name as the author of generated shifts, created (without a
-    /// password) when there is none.
-    pub async fn any_staff_id(&self) -> Result<i64, StoreError> {
-        let row: Option<(i64,)> = sqlx::query_as(
-            "SELECT id FROM accounts WHERE role IN ('organizer', 'admin') ORDER BY id LIMIT 1",
-        )
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(StoreError::classify)?;
-        if let Some((id,)) = row {
-            return Ok(id);
-        }
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO accounts (full_name, email, password_hash, role, token_version, created_at) \
-             VALUES ('Ban tổ chức (dữ liệu mẫu)', 'ban-to-chuc@seed.invalid', '', 'organizer', 0, 0) \
-             RETURNING id",
-        )
-        .fetch_one(&self.pool)
-        .await
-        .map_err(StoreError::classify)?;
-        Ok(id)
-    }
-
-    /// After rows were written with explicit ids: PostgreSQL's id sequences move past them,
-    /// and both databases refresh the planner's statistics.
-    pub async fn after_bulk_load(&self) -> Result<(), StoreError> {
-        if self.backend == Backend::Postgres {
-            for table in ["accounts", "deployments", "assists", "evidence"] {
-                sqlx::query(&format!(
-                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
-                     GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"
-                ))
-                .execute(&self.pool)
-                .await
-                .map_err(StoreError::classify)?;
-            }
-        }
-        sqlx::query("ANALYZE")
-            .execute(&self.pool)
-            .await
-            .map_err(StoreError::classify)?;
-        Ok(())
     }
 }

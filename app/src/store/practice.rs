@@ -3,6 +3,7 @@
 use sqlx::FromRow;
 
 use super::{Db, StoreError};
+use crate::domain::practice::{Mode, RunStatus};
 
 /// A run to start.
 #[derive(Clone, Debug)]
@@ -11,8 +12,7 @@ pub struct NewRun {
     pub procedure_id: String,
     pub procedure_version: i64,
     pub scenario_id: String,
-    /// "guided" or "exam".
-    pub mode: &'static str,
+    pub mode: Mode,
     pub step: String,
     /// JSON of the inputs so far.
     pub inputs: String,
@@ -43,6 +43,17 @@ pub struct RunRow {
     pub passed: Option<i64>,
     /// JSON of the score breakdown.
     pub findings: Option<String>,
+}
+
+impl RunRow {
+    /// The stored mode; an unknown code reads as guided (it is never evidence).
+    pub fn mode(&self) -> Mode {
+        Mode::parse(&self.mode).unwrap_or(Mode::Guided)
+    }
+
+    pub fn status(&self) -> RunStatus {
+        RunStatus::parse(&self.status)
+    }
 }
 
 /// The score of a submitted run, to record.
@@ -80,7 +91,7 @@ impl Db {
         .bind(&run.procedure_id)
         .bind(run.procedure_version)
         .bind(&run.scenario_id)
-        .bind(run.mode)
+        .bind(run.mode.code())
         .bind(&run.step)
         .bind(&run.inputs)
         .bind(run.started_at)

@@ -1,15 +1,16 @@
 //! Roster imports: the accounts a roster's codes and contacts already name, and writing a
 //! whole roster in one transaction.
 
+use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 
-use super::campaign::bump;
+use super::rollups::bump;
 use super::{Db, StoreError};
 use crate::domain::campaign::Metric;
 use crate::domain::{Cohort, Contact};
 
 /// An account as a roster row is compared with it.
-#[derive(Clone, Debug, PartialEq, Eq, FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, FromRow, Serialize, Deserialize)]
 pub struct RosterAccount {
     pub id: i64,
     pub full_name: String,
@@ -24,7 +25,7 @@ pub struct RosterAccount {
 }
 
 /// One change a roster makes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RosterWrite {
     /// A new learner, without a password until they activate the account.
     Create {
@@ -242,19 +243,23 @@ pub struct UploadRow {
     pub uploaded_by: i64,
     pub file_name: String,
     pub content: String,
+    /// What the check found at upload (JSON), the preview's and the import's one source.
+    pub checked: Option<String>,
     pub uploaded_at: i64,
     pub applied_at: Option<i64>,
     pub summary: Option<String>,
 }
 
 impl Db {
-    /// Keeps an uploaded roster for its preview; unimported uploads older than a day are
-    /// dropped at the same time (they hold personal data).
+    /// Keeps an uploaded roster and what its check found, for its preview and its import;
+    /// unimported uploads older than a day are dropped at the same time (they hold personal
+    /// data).
     pub async fn save_upload(
         &self,
         by: i64,
         file_name: &str,
         content: &str,
+        checked: &str,
         at: i64,
     ) -> Result<i64, StoreError> {
         let mut tx = self.pool().begin().await.map_err(StoreError::classify)?;
@@ -264,12 +269,13 @@ impl Db {
             .await
             .map_err(StoreError::classify)?;
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO roster_uploads (uploaded_by, file_name, content, uploaded_at) \
-             VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO roster_uploads (uploaded_by, file_name, content, checked, uploaded_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(by)
         .bind(file_name)
         .bind(content)
+        .bind(checked)
         .bind(at)
         .fetch_one(&mut *tx)
         .await
@@ -280,8 +286,8 @@ impl Db {
 
     pub async fn upload(&self, id: i64) -> Result<Option<UploadRow>, StoreError> {
         sqlx::query_as(
-            "SELECT id, uploaded_by, file_name, content, uploaded_at, applied_at, summary \
-             FROM roster_uploads WHERE id = $1",
+            "SELECT id, uploaded_by, file_name, content, checked, uploaded_at, applied_at, \
+             summary FROM roster_uploads WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(self.pool())
@@ -293,11 +299,25 @@ impl Db {
     /// was already imported (a second click).
     pub async fn finish_upload(&self, id: i64, summary: &str, at: i64) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE roster_uploads SET applied_at = $1, summary = $2, content = '' \
-             WHERE id = $3 AND applied_at IS NULL",
+            "UPDATE roster_uploads SET applied_at = $1, summary = $2, content = '', \
+             checked = NULL WHERE id = $3 AND applied_at IS NULL",
         )
         .bind(at)
         .bind(summary)
+        .bind(id)
+        .execute(self.pool())
+        .await
+        .map_err(StoreError::classify)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Replaces what an unimported upload's check found (the records changed since). False
+    /// when it was imported meanwhile.
+    pub async fn set_upload_check(&self, id: i64, checked: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE roster_uploads SET checked = $1 WHERE id = $2 AND applied_at IS NULL",
+        )
+        .bind(checked)
         .bind(id)
         .execute(self.pool())
         .await

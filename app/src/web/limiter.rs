@@ -56,7 +56,7 @@ impl LoginLimiter {
         self.tidy();
         // One key per account however its number or email is written ("0912 345 678",
         // "+84912345678" …); input that is no contact at all shares one key.
-        let account = app::domain::Contact::parse(account)
+        let account = crate::domain::Contact::parse(account)
             .map(|c| c.as_str().to_owned())
             .unwrap_or_else(|_| "(not a contact)".to_owned());
         let key = (address, account);

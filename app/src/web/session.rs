@@ -6,10 +6,11 @@ use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use app::auth::SESSION_COOKIE;
-use app::i18n::Locale;
-use app::services::accounts::resolve_session;
-use app::services::{AppState, Session};
+use crate::auth::SESSION_COOKIE;
+use crate::i18n::Locale;
+use crate::request::{Session, TextSize};
+use crate::services::accounts::resolve_session;
+use crate::services::AppState;
 
 /// Adds [`Session`] and [`Locale`] to the request. A session cookie that no longer stands for
 /// a valid session (expired, revoked, forged) is cleared on the response; one that could not be
@@ -51,11 +52,11 @@ pub async fn session_middleware(
     };
     req.extensions_mut().insert(locale);
     req.extensions_mut()
-        .insert(app::shell::TextSize::from_cookie_header(&cookie_header));
+        .insert(TextSize::from_cookie_header(&cookie_header));
     req.extensions_mut().insert(session);
     let mut response = next.run(req).await;
     if stale_cookie && !response.headers().contains_key(header::SET_COOKIE) {
-        if let Ok(value) = crate::forms::clear_session_cookie(&state).parse() {
+        if let Ok(value) = super::accounts::clear_session_cookie(&state).parse() {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }

@@ -1266,3 +1266,85 @@ async fn a_seeded_city_counts_like_the_records_say(db: Db, url: String) {
 }
 
 on_both_databases!(a_seeded_city_counts_like_the_records_say, with_url);
+
+/// A web upload is checked once: its preview is what the import writes. When the records
+/// change between the two (here a resident registers with a phone the roster names), the
+/// import writes nothing, says so, and the preview shows the file checked again.
+async fn a_preview_is_what_the_import_writes(db: Db) {
+    let client = Client::new(db.clone());
+    let mut org = organizer(&client).await;
+    let up = org
+        .post_file("/roster", "file", "good.csv", &fixture("good.csv"))
+        .await;
+    let url = up.location().unwrap().to_owned();
+    let preview = org.get(&url).await;
+    assert!(preview
+        .body
+        .contains("3 dòng. Thêm mới 3, cập nhật 0, không đổi 0."));
+
+    let mut resident = client.another();
+    let registered = resident
+        .post_form(
+            "/register",
+            &[
+                ("full_name", "Nguyễn Văn An"),
+                ("contact", "0912000101"),
+                ("unit_code", "00004"),
+                ("password", "mật khẩu thử nghiệm dài"),
+                ("password_confirm", "mật khẩu thử nghiệm dài"),
+            ],
+        )
+        .await;
+    assert_eq!(registered.status, StatusCode::SEE_OTHER);
+
+    let refused = org.post_form(&format!("{url}/confirm"), &[]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("Dữ liệu đã thay đổi trong lúc nhập"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        stat(&db, "00004", Metric::Members(Cohort::Official)).await,
+        0,
+        "nothing of the roster was written"
+    );
+    assert!(db
+        .account_by_contact(&app::domain::Contact::Email("binh.tt@example.com".into()))
+        .await
+        .unwrap()
+        .is_none());
+    // The preview now shows the file as the records stand: the phone is taken.
+    let again = org.get(&url).await;
+    assert!(
+        again.body.contains(
+            "Dòng 2, cột liên hệ: số điện thoại hoặc email này đã thuộc về một tài khoản khác."
+        ),
+        "{}",
+        again.body
+    );
+    assert!(!again.body.contains("roster-confirm"));
+    assert_eq!(
+        org.post_form(&format!("{url}/confirm"), &[]).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // A file that is not UTF-8 is named as such, with nothing to import.
+    let legacy = org
+        .post_file(
+            "/roster",
+            "file",
+            "cp1258.csv",
+            b"m\xe3 s\xf4,h\xf4 t\xean\n1,An\n",
+        )
+        .await;
+    let legacy = org.get(legacy.location().unwrap()).await;
+    assert!(
+        legacy.body.contains("Tệp không ở dạng UTF-8"),
+        "{}",
+        legacy.body
+    );
+    assert!(!legacy.body.contains("roster-confirm"));
+    assert_rollups_match(&db).await;
+}
+on_both_databases!(a_preview_is_what_the_import_writes);

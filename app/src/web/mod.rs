@@ -1,0 +1,330 @@
+//! The web door: the handlers of every plain HTML form (and the downloads), one file per area
+//! next to that area's server functions in `api/`, and what they all share.
+//!
+//! Forms work without JavaScript: success redirects (303); a form that is not taken comes back
+//! as its own page, with the errors and what was typed (422), or as the error's page with its
+//! status. A handler states who may post it with one extractor ([`Caller`]: signed in, of an
+//! [`Audience`], posted from this site), reads its body with another ([`FormInput`]), calls
+//! its service and turns the outcome into a response: a [`Rejection`] through [`FormPage`], an
+//! [`AppError`] through its one `IntoResponse`. Pages are rendered again by one layer
+//! ([`render_pages`]), so a handler never renders anything itself.
+
+pub mod accounts;
+pub mod campaign;
+pub mod competency;
+pub mod deploy;
+pub mod learning;
+pub mod limiter;
+pub mod practice;
+pub mod roster;
+pub mod session;
+
+use std::marker::PhantomData;
+use std::net::{IpAddr, SocketAddr};
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use leptos::prelude::provide_context;
+
+use crate::domain::Audience;
+use crate::request::Session;
+use crate::services::AppState;
+use crate::shell;
+use crate::types::form::{FormErrors, FormInput, FormOutcome, Rejection};
+use crate::types::{AppError, CurrentUser};
+
+/// Largest URL-encoded form body accepted.
+const MAX_FORM_BYTES: usize = 16 * 1024;
+
+/// Every form and download route, with the layer that renders their pages again.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .merge(accounts::routes())
+        .merge(learning::routes())
+        .merge(practice::routes())
+        .merge(competency::routes())
+        .merge(campaign::routes())
+        .merge(roster::routes())
+        .merge(deploy::routes())
+        .layer(middleware::from_fn_with_state(state.clone(), render_pages))
+}
+
+/// Who may post to a handler: one of the [`Audience`]s, as a type.
+pub trait Admits: Send + Sync + 'static {
+    const AUDIENCE: Audience;
+}
+
+/// Anyone signed in.
+pub struct SignedIn;
+/// Learners only.
+pub struct Learners;
+/// Unit managers, organizers and admins.
+pub struct Staff;
+/// Organizers and admins.
+pub struct Organizers;
+
+impl Admits for SignedIn {
+    const AUDIENCE: Audience = Audience::SignedIn;
+}
+impl Admits for Learners {
+    const AUDIENCE: Audience = Audience::Learners;
+}
+impl Admits for Staff {
+    const AUDIENCE: Audience = Audience::Staff;
+}
+impl Admits for Organizers {
+    const AUDIENCE: Audience = Audience::Organizers;
+}
+
+/// The person a handler acts for: signed in, of audience `A`, and (for a post) on a form of
+/// this site. Anyone else never reaches the handler: a post from another site gets 403, a
+/// visitor who is not signed in is sent to log in, another role gets the 403 page.
+pub struct Caller<A> {
+    pub user: CurrentUser,
+    audience: PhantomData<A>,
+}
+
+impl<A: Admits> FromRequestParts<AppState> for Caller<A> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Response> {
+        if !is_safe(&parts.method) && !same_origin(parts) {
+            return Err(cross_site());
+        }
+        let Some(user) = session_user(parts) else {
+            return Err(see_other(crate::types::paths::LOGIN));
+        };
+        if !A::AUDIENCE.admits(user.role) {
+            return Err(AppError::Forbidden.into_response());
+        }
+        Ok(Caller {
+            user,
+            audience: PhantomData,
+        })
+    }
+}
+
+/// A URL-encoded form body (at most 16 KB), posted from this site. A body that does not decode
+/// is read as an empty form, so the person sees the usual "please fill in" messages rather
+/// than a bare error.
+impl<S: Send + Sync> FromRequest<S> for FormInput {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Response> {
+        let (parts, body) = req.into_parts();
+        if !same_origin(&parts) {
+            return Err(cross_site());
+        }
+        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+            .await
+            .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+        Ok(FormInput::new(pairs))
+    }
+}
+
+/// The one answer to the application's error: the page of the request's address with the
+/// error's message, at the error's status (rendered by [`render_pages`]).
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        Show {
+            path: None,
+            outcome: FormOutcome {
+                errors: FormErrors::general(self.message_key()),
+                values: Vec::new(),
+            },
+        }
+        .with_status(status)
+    }
+}
+
+/// The page a form lives on, to show again when the form is not taken.
+pub struct FormPage {
+    /// `None`: the page at the address the form was posted to.
+    path: Option<String>,
+    /// What was typed, to fill the fields again (never passwords).
+    values: Vec<(String, String)>,
+}
+
+impl FormPage {
+    /// The form's page is the address it was posted to.
+    pub fn here(values: Vec<(String, String)>) -> FormPage {
+        FormPage { path: None, values }
+    }
+
+    /// The form's page is `path` (a form on a page with another address).
+    pub fn at(path: impl Into<String>, values: Vec<(String, String)>) -> FormPage {
+        FormPage {
+            path: Some(path.into()),
+            values,
+        }
+    }
+
+    /// The answer to a form that was not taken: its page again with each problem (422), the
+    /// same with a general message when the server failed (500), or the error's page.
+    pub fn reject(self, rejection: Rejection) -> Response {
+        match rejection {
+            Rejection::Invalid(errors) => self.show(errors, StatusCode::UNPROCESSABLE_ENTITY),
+            Rejection::Refused(AppError::Internal) => self.show(
+                FormErrors::general(AppError::Internal.message_key()),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            ),
+            Rejection::Refused(err) => err.into_response(),
+        }
+    }
+
+    /// The form's page with these errors (none: a page showing `values`, such as a code
+    /// issued once) and this status.
+    pub fn show(self, errors: FormErrors, status: StatusCode) -> Response {
+        Show {
+            path: self.path,
+            outcome: FormOutcome {
+                errors,
+                values: self.values,
+            },
+        }
+        .with_status(status)
+    }
+}
+
+/// A page to render for the request in place of the handler's empty response.
+#[derive(Clone)]
+struct Show {
+    path: Option<String>,
+    outcome: FormOutcome,
+}
+
+impl Show {
+    fn with_status(self, status: StatusCode) -> Response {
+        let mut response = status.into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// Renders the page a handler asked for ([`Show`]) with the request's session and language,
+/// keeping the handler's status and headers (`Retry-After`, `Cache-Control`).
+pub async fn render_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    let kept = parts.clone();
+    let response = next.run(Request::from_parts(parts, body)).await;
+    let Some(show) = response.extensions().get::<Show>().cloned() else {
+        return response;
+    };
+    let mut parts = kept;
+    if let Some(uri) = show.path.as_deref().and_then(|p| p.parse::<Uri>().ok()) {
+        parts.uri = uri;
+    }
+    let mut page = render_page(&state, parts, show.outcome).await;
+    *page.status_mut() = response.status();
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            page.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    page
+}
+
+async fn render_page(state: &AppState, mut parts: Parts, outcome: FormOutcome) -> Response {
+    parts.method = Method::GET;
+    let request = Request::from_parts(parts, Body::empty());
+    let context_state = state.clone();
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(context_state.clone());
+            provide_context(outcome.clone());
+        },
+        move || shell(options.clone()),
+    );
+    handler(request).await
+}
+
+/// A 303 to `to`: where a form goes once it is taken.
+pub fn see_other(to: &str) -> Response {
+    axum::response::Redirect::to(to).into_response()
+}
+
+/// A file to download: never cached (it holds what the viewer may see now).
+pub fn download(content_type: &'static str, file_name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Adds a `Set-Cookie` header.
+pub fn set_cookie(response: &mut Response, cookie: &str) {
+    if let Ok(value) = HeaderValue::from_str(cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+/// The signed-in person of a request, as the session middleware found them.
+pub fn session_user(parts: &Parts) -> Option<CurrentUser> {
+    parts.extensions.get::<Session>().and_then(|s| s.0.clone())
+}
+
+/// The client's address as the socket saw it. Behind a load balancer every client shares the
+/// balancer's address; see ARCHITECTURE.md.
+pub fn client_address(parts: &Parts) -> Option<IpAddr> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD)
+}
+
+fn cross_site() -> Response {
+    (StatusCode::FORBIDDEN, "cross-site form post refused").into_response()
+}
+
+/// Whether a post comes from this site: the `Origin` header, when present, must name this
+/// host.
+pub fn same_origin(parts: &Parts) -> bool {
+    let Some(origin) = parts.headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, rest)| rest);
+    matches!((host, origin_host), (Some(h), Some(o)) if h == o)
+}
+
+/// The path of the referring page, if it is on this site.
+pub fn same_site_referer(parts: &Parts) -> Option<String> {
+    let referer = parts.headers.get(header::REFERER)?.to_str().ok()?;
+    let host = parts.headers.get(header::HOST)?.to_str().ok()?;
+    let (_, rest) = referer.split_once("://")?;
+    let path = rest.strip_prefix(host)?;
+    (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_owned())
+}
+
+/// An id from the address; one that is not a number names nothing.
+pub fn id_in_path(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>().map_err(|_| AppError::NotFound)
+}
