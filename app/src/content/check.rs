@@ -37,7 +37,16 @@ pub(super) struct Source<'a> {
     pub(super) line_offset: usize,
 }
 
-impl Source<'_> {
+impl<'a> Source<'a> {
+    /// A whole file's text (no front matter before it).
+    pub(super) fn whole(file: &Path, text: &'a str) -> Source<'a> {
+        Source {
+            file: file.to_path_buf(),
+            text,
+            line_offset: 0,
+        }
+    }
+
     pub(super) fn line<T>(&self, spanned: &Spanned<T>) -> usize {
         line_at(self.text, spanned.span().start) + self.line_offset
     }
@@ -75,6 +84,21 @@ impl Checker {
             line,
             message: message.into(),
         });
+    }
+
+    /// Reads a file that must exist; when it does not, `missing` is reported at line 1 of
+    /// `report`.
+    pub(super) fn read_required(
+        &mut self,
+        file: &Path,
+        report: &Path,
+        missing: &str,
+    ) -> Option<String> {
+        if !self.dir.join(file).exists() {
+            self.error(report, 1, missing.to_owned());
+            return None;
+        }
+        self.read(file)
     }
 
     pub(super) fn read(&mut self, relative: &Path) -> Option<String> {
@@ -312,11 +336,7 @@ impl Checker {
         let Some(text) = self.read(&file) else {
             return Framework::default();
         };
-        let src = Source {
-            file: file.clone(),
-            text: &text,
-            line_offset: 0,
-        };
+        let src = Source::whole(&file, &text);
         let Some(raw) = self.parse::<raw::Framework>(&src) else {
             return Framework::default();
         };
@@ -441,11 +461,7 @@ impl Checker {
         let Some(text) = self.read(&file) else {
             return (Vec::new(), Vec::new());
         };
-        let src = Source {
-            file: file.clone(),
-            text: &text,
-            line_offset: 0,
-        };
+        let src = Source::whole(&file, &text);
         let Some(raw) = self.parse::<raw::Positions>(&src) else {
             return (Vec::new(), Vec::new());
         };
@@ -548,16 +564,8 @@ impl Checker {
     ) -> Option<LoadedModule> {
         let base = PathBuf::from("modules").join(folder);
         let file = base.join("module.toml");
-        if !self.dir.join(&file).exists() {
-            self.error(&file, 1, "every module folder needs a module.toml");
-            return None;
-        }
-        let text = self.read(&file)?;
-        let src = Source {
-            file: file.clone(),
-            text: &text,
-            line_offset: 0,
-        };
+        let text = self.read_required(&file, &file, "every module folder needs a module.toml")?;
+        let src = Source::whole(&file, &text);
         let raw: raw::Module = self.parse(&src)?;
         let id = self.folder_id(&src, &raw.id, folder, "module");
         let cohorts = self.cohorts(&src, &raw.cohorts, "module");
@@ -894,16 +902,12 @@ impl Checker {
         competences: &BTreeSet<String>,
     ) -> Option<Quiz> {
         let file = base.join("quiz.toml");
-        if !self.dir.join(&file).exists() {
-            self.error(&base.join("module.toml"), 1, "the module has no quiz.toml");
-            return None;
-        }
-        let text = self.read(&file)?;
-        let src = Source {
-            file: file.clone(),
-            text: &text,
-            line_offset: 0,
-        };
+        let text = self.read_required(
+            &file,
+            &base.join("module.toml"),
+            "the module has no quiz.toml",
+        )?;
+        let src = Source::whole(&file, &text);
         let raw: raw::Quiz = self.parse(&src)?;
         if !(1..=100).contains(raw.pass_mark.get_ref()) {
             self.error(

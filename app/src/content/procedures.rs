@@ -280,11 +280,7 @@ impl Checker {
         let mut sandbox = Sandbox::default();
         let portal_file = base.join("portal.toml");
         if let Some(text) = self.read(&portal_file) {
-            let src = Source {
-                file: portal_file.clone(),
-                text: &text,
-                line_offset: 0,
-            };
+            let src = Source::whole(&portal_file, &text);
             if let Some(portal) = self.parse::<raw::Portal>(&src) {
                 sandbox.authorities = self.agencies(&src, &portal.authorities);
                 sandbox.deliveries = self.agencies(&src, &portal.deliveries);
@@ -364,16 +360,12 @@ impl Checker {
 
     fn load_procedure(&mut self, base: &Path, folder: &str, cx: &Context) -> Option<Procedure> {
         let file = base.join("procedure.toml");
-        if !self.dir.join(&file).exists() {
-            self.error(&file, 1, "every procedure folder needs a procedure.toml");
-            return None;
-        }
-        let text = self.read(&file)?;
-        let src = Source {
-            file: file.clone(),
-            text: &text,
-            line_offset: 0,
-        };
+        let text = self.read_required(
+            &file,
+            &file,
+            "every procedure folder needs a procedure.toml",
+        )?;
+        let src = Source::whole(&file, &text);
         let raw: raw::Procedure = self.parse(&src)?;
         let id = self.folder_id(&src, &raw.id, folder, "procedure");
         let cohorts = self.cohorts(&src, &raw.cohorts, "procedure");
@@ -734,11 +726,7 @@ impl Checker {
         let Some(text) = self.read(&file) else {
             return Vec::new();
         };
-        let src = Source {
-            file: file.clone(),
-            text: &text,
-            line_offset: 0,
-        };
+        let src = Source::whole(&file, &text);
         let Some(raw) = self.parse::<raw::Scenarios>(&src) else {
             return Vec::new();
         };
