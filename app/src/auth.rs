@@ -119,13 +119,20 @@ pub fn hash_password(password: &str) -> Result<String, AuthError> {
         .map_err(|e| AuthError::Hash(e.to_string()))
 }
 
-/// Verifies a password against a stored hash; a malformed hash verifies nothing.
+/// Verifies a password against a stored hash. A hash that is not one (an imported account
+/// not yet activated has none) verifies nothing, after the same argon2 work as a real check,
+/// so the time of an answer does not tell who is on a roster.
 pub fn verify_password(password: &str, stored_hash: &str) -> bool {
     match PasswordHash::new(stored_hash) {
         Ok(parsed) => Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok(),
-        Err(_) => false,
+        Err(_) => {
+            if let Ok(dummy) = PasswordHash::new(dummy_hash()) {
+                let _ = Argon2::default().verify_password(password.as_bytes(), &dummy);
+            }
+            false
+        }
     }
 }
 

@@ -79,7 +79,8 @@ async fn state_for(url: &str) -> AppState {
             .build(),
         db,
         keys: TokenKeys::new(b"benchmark-secret-0123456789abcdef012345", 3600).unwrap(),
-        secure_cookies: false,
+        site: app::services::Site::default(),
+        limits: app::services::Limits::default(),
         content: Arc::new(catalog),
     }
 }

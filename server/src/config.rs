@@ -21,9 +21,74 @@ pub struct Config {
     pub jwt_secret: Vec<u8>,
     /// Seed the demo accounts at start-up (development only).
     pub demo: bool,
-    /// Where the curriculum lives (`HOCSO_CONTENT_DIR`, default `content`).
+    /// Where the curriculum lives (`--content-dir`, `HOCSO_CONTENT_DIR`, else
+    /// [`default_content_dir`]).
     pub content_dir: std::path::PathBuf,
+    /// The origin people reach the site at (`HOCSO_PUBLIC_URL`), required in production.
+    pub public_origin: Option<PublicOrigin>,
+    /// `HOCSO_HSTS`: `off`, or a max-age in seconds; `None`: the default ([`Config::site`]).
+    pub hsts: Option<Hsts>,
+    /// `HOCSO_LOGIN_PER_ACCOUNT`, `HOCSO_LOGIN_PER_ADDRESS`: login attempts per minute.
+    pub limits: app::services::Limits,
 }
+
+/// A site origin: scheme, host and port, lower case, without a path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicOrigin {
+    pub https: bool,
+    /// `host` or `host:port`.
+    pub authority: String,
+}
+
+impl PublicOrigin {
+    /// Reads `https://hocso.hanoi.gov.vn` (a trailing `/` or path is dropped).
+    pub fn parse(raw: &str) -> Option<PublicOrigin> {
+        let lower = raw.trim().to_ascii_lowercase();
+        let (https, rest) = if let Some(rest) = lower.strip_prefix("https://") {
+            (true, rest)
+        } else {
+            (false, lower.strip_prefix("http://")?)
+        };
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let valid = !authority.is_empty()
+            && !authority.contains('@')
+            && authority
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+        valid.then(|| PublicOrigin {
+            https,
+            authority: authority.to_owned(),
+        })
+    }
+
+    /// `https://host[:port]`, as a browser writes it in `Origin`.
+    pub fn origin(&self) -> String {
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.authority)
+    }
+
+    /// Whether the host is this machine (`localhost`, `127.0.0.1`, `[::1]`).
+    pub fn is_loopback(&self) -> bool {
+        let host = match self.authority.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or_default(),
+            None => self.authority.split(':').next().unwrap_or_default(),
+        };
+        host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
+/// What `HOCSO_HSTS` asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hsts {
+    Off,
+    MaxAge(u64),
+}
+
+/// A year: the `Strict-Transport-Security` max-age sent by default outside loopback.
+pub const DEFAULT_HSTS_SECONDS: u64 = 365 * 24 * 3600;
 
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -32,6 +97,8 @@ impl std::fmt::Debug for Config {
             .field("database_url", &redact_url(&self.database_url))
             .field("demo", &self.demo)
             .field("content_dir", &self.content_dir)
+            .field("public_origin", &self.public_origin)
+            .field("hsts", &self.hsts)
             .finish_non_exhaustive()
     }
 }
@@ -53,17 +120,18 @@ impl Env for ProcessEnv {
 impl<const N: usize> Env for [(&str, &str); N] {
     fn var(&self, name: &str) -> Option<String> {
         self.iter()
-            .find(|(k, _)| *k == name)
+            .find(|(k, v)| *k == name && !v.is_empty())
             .map(|(_, v)| (*v).to_owned())
     }
 }
 
 impl Config {
     /// Reads `HOCSO_ENV`, `DATABASE_URL`, `HOCSO_JWT_SECRET` / `HOCSO_JWT_SECRET_FILE`,
-    /// `HOCSO_DEMO` and `HOCSO_CONTENT_DIR`.
+    /// `HOCSO_DEMO`, `HOCSO_CONTENT_DIR`, `HOCSO_PUBLIC_URL` and `HOCSO_HSTS`.
     ///
-    /// In production a secret of at least 32 bytes is required and demo data is refused. In
-    /// development a missing secret is replaced by a random one (sessions end at restart).
+    /// In production a secret of at least 32 bytes and the public URL are required, and demo
+    /// data is refused. In development a missing secret is replaced by a random one (sessions
+    /// end at restart).
     pub fn from_env(env: &impl Env) -> anyhow::Result<Config> {
         let mode = match env.var("HOCSO_ENV").as_deref() {
             None | Some("development") | Some("dev") => Mode::Development,
@@ -107,15 +175,117 @@ impl Config {
         }
         let content_dir = env
             .var("HOCSO_CONTENT_DIR")
-            .unwrap_or_else(|| "content".to_owned())
-            .into();
+            .map(Into::into)
+            .unwrap_or_else(default_content_dir);
+        let public_origin = match env.var("HOCSO_PUBLIC_URL") {
+            None => None,
+            Some(raw) => Some(PublicOrigin::parse(&raw).with_context(|| {
+                format!("HOCSO_PUBLIC_URL must be an http:// or https:// address such as https://hocso.hanoi.gov.vn, not {raw:?}")
+            })?),
+        };
+        match (&public_origin, mode) {
+            (None, Mode::Production) => bail!(
+                "HOCSO_ENV=production needs HOCSO_PUBLIC_URL, the address people open \
+                 (e.g. https://hocso.hanoi.gov.vn): forms are accepted only from its pages"
+            ),
+            (Some(origin), Mode::Production) if !origin.https && !origin.is_loopback() => bail!(
+                "HOCSO_PUBLIC_URL must be https:// in production: passwords and sessions \
+                 must not cross the network in clear"
+            ),
+            _ => {}
+        }
+        let hsts = match env.var("HOCSO_HSTS").as_deref() {
+            None => None,
+            Some("off" | "0") => Some(Hsts::Off),
+            Some(seconds) => Some(Hsts::MaxAge(
+                seconds.parse().ok().filter(|s| *s > 0).with_context(|| {
+                    format!("HOCSO_HSTS must be 'off' or a number of seconds, not {seconds:?}")
+                })?,
+            )),
+        };
+        let defaults = app::services::Limits::default();
+        let limits = app::services::Limits {
+            login_per_account: per_minute(
+                env,
+                "HOCSO_LOGIN_PER_ACCOUNT",
+                defaults.login_per_account,
+            )?,
+            login_per_address: per_minute(
+                env,
+                "HOCSO_LOGIN_PER_ADDRESS",
+                defaults.login_per_address,
+            )?,
+        };
         Ok(Config {
             mode,
             database_url,
             jwt_secret,
             demo,
             content_dir,
+            public_origin,
+            hsts,
+            limits,
         })
+    }
+
+    /// The site's policy for a server listening on `bind`. Outside loopback (a public URL on
+    /// another host, or no public URL and a non-loopback listen address) the session cookie is
+    /// `Secure` and HSTS is sent for a year unless `HOCSO_HSTS` says otherwise; production
+    /// always marks the cookie `Secure`. An `http://` public URL on another host (a test
+    /// network) keeps plain cookies.
+    pub fn site(&self, bind: std::net::SocketAddr) -> app::services::Site {
+        let loopback = match &self.public_origin {
+            Some(origin) => origin.is_loopback(),
+            None => bind.ip().is_loopback(),
+        };
+        let https = self.public_origin.as_ref().map(|o| o.https);
+        let secure_cookies =
+            self.mode == Mode::Production || https == Some(true) || (https.is_none() && !loopback);
+        let hsts_max_age = match self.hsts {
+            Some(Hsts::Off) => None,
+            Some(Hsts::MaxAge(seconds)) => Some(seconds),
+            None => (secure_cookies && !loopback).then_some(DEFAULT_HSTS_SECONDS),
+        };
+        app::services::Site {
+            public_origin: self.public_origin.as_ref().map(PublicOrigin::origin),
+            secure_cookies,
+            hsts_max_age,
+        }
+    }
+}
+
+/// The curriculum's directory when none is configured: `content` in the working directory
+/// (a checkout), else the installed copy beside the binary (`../share/hocso/content`), else
+/// the checkout the binary was built from.
+pub fn default_content_dir() -> std::path::PathBuf {
+    let here = std::path::PathBuf::from("content");
+    if here.is_dir() {
+        return here;
+    }
+    let installed = std::env::current_exe().ok().and_then(|exe| {
+        let dir = exe.parent()?.parent()?.join("share/hocso/content");
+        dir.is_dir().then_some(dir)
+    });
+    installed.unwrap_or_else(|| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../content")
+            .components()
+            .collect()
+    })
+}
+
+/// A positive number of attempts per minute from `name`, or `default`.
+fn per_minute(env: &impl Env, name: &str, default: u32) -> anyhow::Result<u32> {
+    match env.var(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n > 0)
+            .with_context(|| {
+                format!("{name} must be a number of attempts per minute, not {raw:?}")
+            }),
     }
 }
 
@@ -186,8 +356,101 @@ mod tests {
         let env = [
             ("HOCSO_ENV", "production"),
             ("HOCSO_JWT_SECRET_FILE", path.as_str()),
+            ("HOCSO_PUBLIC_URL", "https://hocso.hanoi.gov.vn"),
         ];
         assert_eq!(Config::from_env(&env).unwrap().jwt_secret, vec![b'x'; 40]);
+    }
+
+    const SECRET: &str = "a-secret-that-is-long-enough-for-hs256-signing";
+
+    fn site(env: &[(&str, &str); 4], bind: &str) -> app::services::Site {
+        Config::from_env(env).unwrap().site(bind.parse().unwrap())
+    }
+
+    #[test]
+    fn production_needs_an_https_public_url() {
+        let env = [("HOCSO_ENV", "production"), ("HOCSO_JWT_SECRET", SECRET)];
+        let err = Config::from_env(&env).unwrap_err().to_string();
+        assert!(err.contains("HOCSO_PUBLIC_URL"), "{err}");
+        let plain = [
+            ("HOCSO_ENV", "production"),
+            ("HOCSO_JWT_SECRET", SECRET),
+            ("HOCSO_PUBLIC_URL", "http://hocso.hanoi.gov.vn"),
+        ];
+        assert!(Config::from_env(&plain)
+            .unwrap_err()
+            .to_string()
+            .contains("https://"));
+        let nonsense = [("HOCSO_PUBLIC_URL", "hocso.hanoi.gov.vn")];
+        assert!(Config::from_env(&nonsense).is_err());
+    }
+
+    #[test]
+    fn outside_loopback_cookies_are_secure_and_hsts_is_sent() {
+        let production = [
+            ("HOCSO_ENV", "production"),
+            ("HOCSO_JWT_SECRET", SECRET),
+            ("HOCSO_PUBLIC_URL", "https://HoCSo.hanoi.gov.vn/"),
+            ("HOCSO_DEMO", ""),
+        ];
+        let public = site(&production, "0.0.0.0:3000");
+        assert_eq!(
+            public.public_origin.as_deref(),
+            Some("https://hocso.hanoi.gov.vn")
+        );
+        assert!(public.secure_cookies);
+        assert_eq!(public.hsts_max_age, Some(DEFAULT_HSTS_SECONDS));
+
+        let none = [("", ""), ("", ""), ("", ""), ("", "")];
+        let on_a_network = site(&none, "0.0.0.0:3000");
+        assert!(on_a_network.secure_cookies);
+        assert_eq!(on_a_network.hsts_max_age, Some(DEFAULT_HSTS_SECONDS));
+        assert_eq!(on_a_network.public_origin, None);
+
+        let laptop = site(&none, "127.0.0.1:3000");
+        assert!(!laptop.secure_cookies);
+        assert_eq!(laptop.hsts_max_age, None);
+
+        let test_network = [
+            ("HOCSO_PUBLIC_URL", "http://192.168.1.20:3000"),
+            ("", ""),
+            ("", ""),
+            ("", ""),
+        ];
+        let lan = site(&test_network, "0.0.0.0:3000");
+        assert!(!lan.secure_cookies);
+        assert_eq!(lan.hsts_max_age, None);
+        assert_eq!(
+            lan.public_origin.as_deref(),
+            Some("http://192.168.1.20:3000")
+        );
+    }
+
+    #[test]
+    fn hsts_is_configurable() {
+        let mut env = [
+            ("HOCSO_ENV", "production"),
+            ("HOCSO_JWT_SECRET", SECRET),
+            ("HOCSO_PUBLIC_URL", "https://hocso.hanoi.gov.vn"),
+            ("HOCSO_HSTS", "off"),
+        ];
+        assert_eq!(site(&env, "0.0.0.0:3000").hsts_max_age, None);
+        env[3].1 = "600";
+        assert_eq!(site(&env, "0.0.0.0:3000").hsts_max_age, Some(600));
+        env[3].1 = "a while";
+        assert!(Config::from_env(&env).is_err());
+    }
+
+    #[test]
+    fn login_limits_are_configurable() {
+        let config = Config::from_env(&[("HOCSO_LOGIN_PER_ADDRESS", "1000")]).unwrap();
+        assert_eq!(config.limits.login_per_address, 1000);
+        assert_eq!(
+            config.limits.login_per_account,
+            app::services::Limits::default().login_per_account
+        );
+        assert!(Config::from_env(&[("HOCSO_LOGIN_PER_ACCOUNT", "0")]).is_err());
+        assert!(Config::from_env(&[("HOCSO_LOGIN_PER_ACCOUNT", "many")]).is_err());
     }
 
     #[test]

@@ -10,11 +10,14 @@ pub mod seed;
 
 use std::sync::Arc;
 
+use anyhow::Context;
+
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Method, Request, Response, StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::{middleware, Router};
+use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
@@ -25,7 +28,7 @@ use app::auth::TokenKeys;
 use app::services::AppState;
 use app::store::Db;
 use app::{shell, App};
-use config::{Config, Mode};
+use config::Config;
 
 /// Loads and checks the curriculum, opens the database, applies migrations, and assembles the
 /// state every request shares. Invalid content stops the start with every problem listed.
@@ -52,7 +55,20 @@ pub async fn build_database_state(
     open_state(config, leptos_options, app::content::Catalog::default()).await
 }
 
+/// A curriculum directory that is not there is one sentence, before anything else is tried.
+pub fn require_content_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "the content directory {} does not exist; name it with --content-dir DIR or \
+         HOCSO_CONTENT_DIR (it holds framework.toml, positions.toml and modules/)",
+        dir.display()
+    )
+}
+
 fn load_checked_content(config: &Config) -> anyhow::Result<app::content::Catalog> {
+    require_content_dir(&config.content_dir)?;
     match app::services::load_content(&config.content_dir) {
         Ok((catalog, warnings)) => {
             for w in &warnings {
@@ -76,14 +92,21 @@ async fn open_state(
     leptos_options: LeptosOptions,
     content: app::content::Catalog,
 ) -> anyhow::Result<AppState> {
-    let db = Db::connect(&config.database_url).await?;
-    db.migrate().await?;
+    let db = Db::connect(&config.database_url).await.with_context(|| {
+        format!(
+            "cannot open the database {} (set DATABASE_URL)",
+            config::redact_url(&config.database_url)
+        )
+    })?;
+    db.migrate().await.context("cannot apply the migrations")?;
     let keys = TokenKeys::new(&config.jwt_secret, TokenKeys::DEFAULT_TTL_SECONDS)?;
+    let site = config.site(leptos_options.site_addr);
     Ok(AppState {
         leptos_options,
         db,
         keys,
-        secure_cookies: config.mode == Mode::Production,
+        site,
+        limits: config.limits,
         content: Arc::new(content),
     })
 }
@@ -93,14 +116,30 @@ async fn open_state(
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    Router::new()
+    let files = leptos_axum::file_and_error_handler::<AppState, _>(shell);
+    let hsts = state
+        .site
+        .hsts_max_age
+        .and_then(|seconds| HeaderValue::from_str(&format!("max-age={seconds}")).ok());
+    let site = Router::new()
         .route("/healthz", get(healthz))
         .merge(app::web::routes(&state))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            app::web::session::session_middleware,
+        // A method the address does not take: the 404 page (not axum's empty 405).
+        .method_not_allowed_fallback(app::web::not_found)
+        // Files and the pages' own 404 for reads; the 404 page for anything else.
+        .fallback(
+            move |uri: Uri, state: State<AppState>, req: Request<Body>| async move {
+                match *req.method() {
+                    Method::GET | Method::HEAD => files(uri, state, req).await.into_response(),
+                    _ => app::web::not_found().await,
+                }
+            },
+        );
+    app::web::layers(site, &state)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &Response<Body>| hsts.clone(),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

@@ -10,7 +10,7 @@ use tracing_subscriber::EnvFilter;
 
 use app::domain::Role;
 use app::services::accounts::{create_account, AccountSpec};
-use hocso::config::{redact_url, Config, Mode, ProcessEnv};
+use hocso::config::{redact_url, Config, Env, Mode, ProcessEnv};
 use hocso::{build_database_state, build_state, demo, import, router, seed};
 
 #[derive(Parser)]
@@ -20,6 +20,10 @@ use hocso::{build_database_state, build_state, demo, import, router, seed};
     about = "Học Số: digital skills training for local government"
 )]
 struct Cli {
+    /// The curriculum directory (default: HOCSO_CONTENT_DIR, else ./content, else the
+    /// installed copy).
+    #[arg(long, global = true, value_name = "DIR")]
+    content_dir: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -32,7 +36,7 @@ enum Command {
     Migrate,
     /// Create the demo accounts (development only).
     Demo,
-    /// Check the curriculum (default directory: content/).
+    /// Check the curriculum.
     Content {
         #[command(subcommand)]
         command: ContentCommand,
@@ -102,9 +106,8 @@ enum RollupsCommand {
 enum ContentCommand {
     /// Validate every file; print each problem as file:line; exit non-zero on any error.
     Check {
-        /// The content directory.
-        #[arg(default_value = "content")]
-        dir: std::path::PathBuf,
+        /// The content directory (default: the one --content-dir or HOCSO_CONTENT_DIR names).
+        dir: Option<std::path::PathBuf>,
     },
 }
 
@@ -121,17 +124,43 @@ enum AdminCommand {
     },
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// Runs the command; a failure is one paragraph on standard error (what went wrong and, where
+/// it helps, what to do) and exit status 1, never a backtrace.
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     init_tracing();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("hocso: cannot start: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hocso: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(Command::Content {
         command: ContentCommand::Check { dir },
     }) = &cli.command
     {
-        return content_check(dir);
+        let dir = dir
+            .clone()
+            .or(cli.content_dir.clone())
+            .or_else(|| ProcessEnv.var("HOCSO_CONTENT_DIR").map(Into::into))
+            .unwrap_or_else(hocso::config::default_content_dir);
+        return content_check(&dir);
     }
-    let config = Config::from_env(&ProcessEnv)?;
+    let mut config = Config::from_env(&ProcessEnv)?;
+    if let Some(dir) = cli.content_dir {
+        config.content_dir = dir;
+    }
     let leptos_options = get_configuration(None)
         .context("reading the Leptos configuration")?
         .leptos_options;
@@ -235,6 +264,7 @@ async fn main() -> anyhow::Result<()> {
 
 /// `hocso content check DIR`.
 fn content_check(dir: &std::path::Path) -> anyhow::Result<()> {
+    hocso::require_content_dir(dir)?;
     let result = app::services::load_content(dir);
     let problems = match &result {
         Ok((_, warnings)) => warnings.clone(),
@@ -263,8 +293,7 @@ fn content_check(dir: &std::path::Path) -> anyhow::Result<()> {
                 .iter()
                 .filter(|p| p.severity == app::content::Severity::Error)
                 .count();
-            eprintln!("content check failed: {errors} errors in {}", dir.display());
-            std::process::exit(1);
+            bail!("content check failed: {errors} errors in {}", dir.display())
         }
     }
 }

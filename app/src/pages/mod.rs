@@ -90,16 +90,36 @@ pub fn Home() -> impl IntoView {
     }
 }
 
-/// Shown for any address hocso does not know (status 404).
+/// Shown for any address hocso does not know (status 404); and for a request refused at an
+/// address that has no page of its own (a form's handler, a server function), with why it was
+/// refused, at the refusal's status.
 #[component]
 pub fn NotFound() -> impl IntoView {
     set_status(404);
-    view! {
-        <Title text=tr!("not_found.title") />
-        <h1>{tr!("not_found.title")}</h1>
-        <p>{tr!("not_found.body")}</p>
-        <p>
-            <a href="/">{tr!("errors.go_home")}</a>
-        </p>
+    let refusal = crate::components::form::use_form_outcome()
+        .errors
+        .errors
+        .into_iter()
+        .map(|e| e.key)
+        .find(|key| *key != "errors.not_found");
+    match refusal {
+        Some(key) => view! {
+            <Title text=tr!("errors.refused_title") />
+            <h1>{tr!("errors.refused_title")}</h1>
+            <p role="alert">{tr!(key)}</p>
+            <p>
+                <a href="/">{tr!("errors.go_home")}</a>
+            </p>
+        }
+        .into_any(),
+        None => view! {
+            <Title text=tr!("not_found.title") />
+            <h1>{tr!("not_found.title")}</h1>
+            <p>{tr!("not_found.body")}</p>
+            <p>
+                <a href="/">{tr!("errors.go_home")}</a>
+            </p>
+        }
+        .into_any(),
     }
 }

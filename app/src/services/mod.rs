@@ -27,10 +27,46 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub keys: TokenKeys,
-    /// Mark cookies `Secure` (everywhere but development).
-    pub secure_cookies: bool,
+    /// Where the site is reached from, and what its cookies and headers promise.
+    pub site: Site,
+    /// How many password attempts are allowed.
+    pub limits: Limits,
     /// The checked curriculum, loaded at start-up.
     pub content: std::sync::Arc<crate::content::Catalog>,
+}
+
+/// How the site is reached: the policy of its cookies, of `Strict-Transport-Security` and of
+/// the check that a post comes from its own pages.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Site {
+    /// The site's public origin (`https://hocso.hanoi.gov.vn`, from `HOCSO_PUBLIC_URL`): a
+    /// post whose `Origin` names another is refused. `None` (development only): the `Origin`
+    /// is compared with the `Host` header.
+    pub public_origin: Option<String>,
+    /// Mark the session cookie `Secure`.
+    pub secure_cookies: bool,
+    /// `Strict-Transport-Security: max-age=…` on every response, when set.
+    pub hsts_max_age: Option<u64>,
+}
+
+/// The login limits that can be configured (`HOCSO_LOGIN_PER_ACCOUNT`,
+/// `HOCSO_LOGIN_PER_ADDRESS`); see `web::limiter`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Attempts per minute on one account, from all addresses together.
+    pub login_per_account: u32,
+    /// Attempts per minute from one address, on all accounts together: a commune office
+    /// where a class of residents shares one public address must stay well inside it.
+    pub login_per_address: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            login_per_account: 20,
+            login_per_address: 300,
+        }
+    }
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

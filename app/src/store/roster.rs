@@ -182,8 +182,13 @@ impl Db {
                 } => {
                     let (phone, email) = split(contact);
                     let done = sqlx::query(
+                        // A move to another unit or position ends the person's sessions:
+                        // a token from before names a post they no longer hold.
                         "UPDATE accounts SET full_name = $1, unit_code = $2, position_code = $3, \
-                         university = $4, phone = $5, email = $6 \
+                         university = $4, phone = $5, email = $6, \
+                         token_version = token_version + CASE \
+                         WHEN COALESCE(unit_code, '') <> COALESCE($2, '') \
+                         OR COALESCE(position_code, '') <> COALESCE($3, '') THEN 1 ELSE 0 END \
                          WHERE id = $7 AND full_name = $8 AND role = 'learner' \
                          AND COALESCE(unit_code, '') = $9 AND COALESCE(position_code, '') = $10 \
                          AND COALESCE(university, '') = $11 AND COALESCE(phone, '') = $12 \

@@ -46,6 +46,12 @@ pub enum AppError {
     /// The call itself was malformed (arguments, encoding).
     #[error("errors.bad_request")]
     BadRequest,
+    /// A form posted from a page of another site.
+    #[error("errors.cross_site")]
+    CrossSite,
+    /// A body longer than the form or file takes.
+    #[error("errors.too_large")]
+    TooLarge,
 }
 
 impl AppError {
@@ -57,6 +63,8 @@ impl AppError {
             AppError::NotFound => "errors.not_found",
             AppError::Internal => "errors.internal",
             AppError::BadRequest => "errors.bad_request",
+            AppError::CrossSite => "errors.cross_site",
+            AppError::TooLarge => "errors.too_large",
         }
     }
 
@@ -67,6 +75,8 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::BadRequest => 400,
+            AppError::CrossSite => 403,
+            AppError::TooLarge => 413,
             AppError::Internal => 500,
         }
     }

@@ -20,11 +20,11 @@ use crate::auth::SESSION_COOKIE;
 use crate::i18n::{Locale, LANG_COOKIE};
 use crate::request::TEXT_COOKIE;
 use crate::services::accounts::{self, SignedIn as NewSession};
-use crate::services::AppState;
+use crate::services::{AppState, Limits};
 use crate::types::form::{FormErrors, FormInput, Posted};
 use crate::types::paths;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(limits: Limits) -> Router<AppState> {
     Router::new()
         .route("/lang/{code}", get(set_language))
         .route("/text/{size}", get(set_text_size))
@@ -34,29 +34,42 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(logout))
         .route("/account/password", post(change_password))
         .route("/units/{code}/activation", post(issue_activation))
-        .layer(Extension(Arc::new(LoginLimiter::new())))
+        .layer(Extension(Arc::new(LoginLimiter::new(limits))))
 }
 
 /// `GET /lang/{code}`: remembers the language for a year and goes back where the person was.
-async fn set_language(Path(code): Path<String>, parts: Parts) -> Response {
+async fn set_language(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    parts: Parts,
+) -> Response {
     let locale = Locale::parse(&code).unwrap_or_default();
-    remember_and_go_back(&parts, LANG_COOKIE, locale.code())
+    remember_and_go_back(&state, &parts, LANG_COOKIE, locale.code())
 }
 
 /// `GET /text/{size}`: remembers "large" or "normal" text for a year and goes back.
-async fn set_text_size(Path(size): Path<String>, parts: Parts) -> Response {
+async fn set_text_size(
+    State(state): State<AppState>,
+    Path(size): Path<String>,
+    parts: Parts,
+) -> Response {
     let value = if size == "large" { "large" } else { "normal" };
-    remember_and_go_back(&parts, TEXT_COOKIE, value)
+    remember_and_go_back(&state, &parts, TEXT_COOKIE, value)
 }
 
 /// A year-long preference cookie, then back to the referring page of this site (or home).
-fn remember_and_go_back(parts: &Parts, name: &'static str, value: &'static str) -> Response {
+fn remember_and_go_back(
+    state: &AppState,
+    parts: &Parts,
+    name: &'static str,
+    value: &'static str,
+) -> Response {
     let cookie = Cookie::build((name, value))
         .path("/")
         .same_site(SameSite::Lax)
         .max_age(cookie::time::Duration::days(365))
         .build();
-    let back = same_site_referer(parts).unwrap_or_else(|| "/".to_owned());
+    let back = same_site_referer(&state.site, parts).unwrap_or_else(|| "/".to_owned());
     let mut response = axum::response::Redirect::to(&back).into_response();
     set_cookie(&mut response, &cookie.to_string());
     response
@@ -228,7 +241,7 @@ pub fn clear_session_cookie(state: &AppState) -> String {
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(state.secure_cookies)
+        .secure(state.site.secure_cookies)
         .max_age(cookie::time::Duration::ZERO)
         .build()
         .to_string()
@@ -239,7 +252,7 @@ fn session_cookie(state: &AppState, token: &str) -> String {
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(state.secure_cookies)
+        .secure(state.site.secure_cookies)
         .max_age(cookie::time::Duration::seconds(state.keys.ttl_seconds()))
         .build()
         .to_string()

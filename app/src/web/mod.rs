@@ -25,7 +25,7 @@ use std::net::{IpAddr, SocketAddr};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -33,7 +33,7 @@ use leptos::prelude::provide_context;
 
 use crate::domain::Audience;
 use crate::request::Session;
-use crate::services::AppState;
+use crate::services::{AppState, Site};
 use crate::shell;
 use crate::types::form::{FormErrors, FormInput, FormOutcome, Rejection};
 use crate::types::{AppError, CurrentUser};
@@ -41,17 +41,55 @@ use crate::types::{AppError, CurrentUser};
 /// Largest URL-encoded form body accepted.
 const MAX_FORM_BYTES: usize = 16 * 1024;
 
-/// Every form and download route, with the layer that renders their pages again.
+/// Every form and download route.
 pub fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
-        .merge(accounts::routes())
+        .merge(accounts::routes(state.limits))
         .merge(learning::routes())
         .merge(practice::routes())
         .merge(competency::routes())
         .merge(campaign::routes())
         .merge(roster::routes())
         .merge(deploy::routes())
+}
+
+/// The layers every request of the site passes, outermost first: the session (who is signed
+/// in, in which language), the rendering of the pages handlers ask for ([`render_pages`]),
+/// and the refusal of posts from other sites ([`refuse_cross_site`]).
+pub fn layers(router: Router<AppState>, state: &AppState) -> Router<AppState> {
+    router
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            refuse_cross_site,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), render_pages))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::session_middleware,
+        ))
+}
+
+/// Refuses (403, a page saying why) any request but `GET`/`HEAD` that a page of another site
+/// sent: forms and server functions alike ([`from_this_site`]).
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if is_safe(req.method()) || from_this_site(&state.site, req.headers()) {
+        return next.run(req).await;
+    }
+    tracing::warn!(
+        path = req.uri().path(),
+        origin = ?req.headers().get(header::ORIGIN),
+        "cross-site post refused"
+    );
+    AppError::CrossSite.into_response()
+}
+
+/// The answer to a request no route takes: the 404 page, in the person's language.
+pub async fn not_found() -> Response {
+    AppError::NotFound.into_response()
 }
 
 /// Who may post to a handler: one of the [`Audience`]s, as a type.
@@ -81,8 +119,8 @@ impl Admits for Organizers {
     const AUDIENCE: Audience = Audience::Organizers;
 }
 
-/// The person a handler acts for: signed in, of audience `A`, and (for a post) on a form of
-/// this site. Anyone else never reaches the handler: a post from another site gets 403, a
+/// The person a handler acts for: signed in and of audience `A` (a post from another site
+/// never gets this far: [`refuse_cross_site`]). Anyone else never reaches the handler: a
 /// visitor who is not signed in is sent to log in, another role gets the 403 page.
 pub struct Caller<A> {
     pub user: CurrentUser,
@@ -93,9 +131,6 @@ impl<A: Admits> FromRequestParts<AppState> for Caller<A> {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Response> {
-        if !is_safe(&parts.method) && !same_origin(parts) {
-            return Err(cross_site());
-        }
         let Some(user) = session_user(parts) else {
             return Err(see_other(crate::types::paths::LOGIN));
         };
@@ -109,20 +144,16 @@ impl<A: Admits> FromRequestParts<AppState> for Caller<A> {
     }
 }
 
-/// A URL-encoded form body (at most 16 KB), posted from this site. A body that does not decode
-/// is read as an empty form, so the person sees the usual "please fill in" messages rather
-/// than a bare error.
+/// A URL-encoded form body (at most 16 KB: a longer one is the 413 page). A body that does not
+/// decode is read as an empty form, so the person sees the usual "please fill in" messages
+/// rather than a bare error.
 impl<S: Send + Sync> FromRequest<S> for FormInput {
     type Rejection = Response;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, Response> {
-        let (parts, body) = req.into_parts();
-        if !same_origin(&parts) {
-            return Err(cross_site());
-        }
-        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+        let bytes = axum::body::to_bytes(req.into_body(), MAX_FORM_BYTES)
             .await
-            .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+            .map_err(|_| AppError::TooLarge.into_response())?;
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
         Ok(FormInput::new(pairs))
     }
@@ -293,35 +324,47 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD)
 }
 
-fn cross_site() -> Response {
-    (StatusCode::FORBIDDEN, "cross-site form post refused").into_response()
-}
-
-/// Whether a post comes from this site: the `Origin` header, when present, must name this
-/// host.
-pub fn same_origin(parts: &Parts) -> bool {
-    let Some(origin) = parts.headers.get(header::ORIGIN) else {
+/// Whether a request comes from a page of this site. A browser says where a form was posted
+/// from: `Sec-Fetch-Site` (anything but `same-origin` or `none`, typed or bookmarked, is
+/// refused) and `Origin`, which must be the site's public origin (development without one:
+/// the `Host` the request was sent to). A request that says neither (an old browser, a
+/// script) is taken: the session cookie is `SameSite=Lax`, so another site's post carries no
+/// session.
+pub fn from_this_site(site: &Site, headers: &HeaderMap) -> bool {
+    let fetch_site = headers
+        .get("sec-fetch-site")
+        .map(|v| v.to_str().unwrap_or_default());
+    if fetch_site.is_some_and(|v| v != "same-origin" && v != "none") {
+        return false;
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
         return true;
     };
-    let host = parts
-        .headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok());
-    let origin_host = origin
-        .to_str()
-        .ok()
-        .and_then(|o| o.split_once("://"))
-        .map(|(_, rest)| rest);
-    matches!((host, origin_host), (Some(h), Some(o)) if h == o)
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    match &site.public_origin {
+        Some(public) => origin.eq_ignore_ascii_case(public),
+        None => {
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+            let origin_host = origin.split_once("://").map(|(_, rest)| rest);
+            matches!((host, origin_host), (Some(h), Some(o)) if h.eq_ignore_ascii_case(o))
+        }
+    }
 }
 
 /// The path of the referring page, if it is on this site.
-pub fn same_site_referer(parts: &Parts) -> Option<String> {
+pub fn same_site_referer(site: &Site, parts: &Parts) -> Option<String> {
     let referer = parts.headers.get(header::REFERER)?.to_str().ok()?;
-    let host = parts.headers.get(header::HOST)?.to_str().ok()?;
-    let (_, rest) = referer.split_once("://")?;
-    let path = rest.strip_prefix(host)?;
-    (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_owned())
+    let rest = match &site.public_origin {
+        Some(public) => referer.strip_prefix(public.as_str())?,
+        None => {
+            let host = parts.headers.get(header::HOST)?.to_str().ok()?;
+            let (_, rest) = referer.split_once("://")?;
+            rest.strip_prefix(host)?
+        }
+    };
+    (rest.starts_with('/') && !rest.starts_with("//")).then(|| rest.to_owned())
 }
 
 /// An id from the address; one that is not a number names nothing.

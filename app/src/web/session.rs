@@ -14,7 +14,8 @@ use crate::services::AppState;
 
 /// Adds [`Session`] and [`Locale`] to the request. A session cookie that no longer stands for
 /// a valid session (expired, revoked, forged) is cleared on the response; one that could not be
-/// checked because the database failed is kept.
+/// checked because the database failed is kept. Every response to a signed-in request is
+/// `Cache-Control: no-store` unless its handler said otherwise.
 pub async fn session_middleware(
     State(state): State<AppState>,
     mut req: Request,
@@ -50,11 +51,20 @@ pub async fn session_middleware(
         },
         _ => Session(None),
     };
+    let signed_in = session.0.is_some();
     req.extensions_mut().insert(locale);
     req.extensions_mut()
         .insert(TextSize::from_cookie_header(&cookie_header));
     req.extensions_mut().insert(session);
     let mut response = next.run(req).await;
+    // What a signed-in person sees is theirs: no browser or proxy may keep it for the next
+    // person at a shared computer.
+    if signed_in && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
     if stale_cookie && !response.headers().contains_key(header::SET_COOKIE) {
         if let Ok(value) = super::accounts::clear_session_cookie(&state).parse() {
             response.headers_mut().append(header::SET_COOKIE, value);

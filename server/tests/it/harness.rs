@@ -189,7 +189,8 @@ pub fn app_state(db: Db) -> AppState {
         leptos_options,
         db,
         keys: TokenKeys::new(TEST_SECRET, TokenKeys::DEFAULT_TTL_SECONDS).expect("keys"),
-        secure_cookies: false,
+        site: app::services::Site::default(),
+        limits: app::services::Limits::default(),
         content: std::sync::Arc::new(crate::content::fixture_catalog()),
     }
 }
@@ -279,10 +280,38 @@ impl Client {
     }
 
     pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        self.post_form_with(path, fields, &[]).await
+    }
+
+    /// A form post with these headers too (`Origin`, `Host`, `Sec-Fetch-Site`…).
+    pub async fn post_form_with(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let body = serde_urlencoded::to_string(fields).expect("encode form");
-        let request = Request::post(path)
+        let mut request = Request::post(path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "text/html");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request, Body::from(body)).await
+    }
+
+    /// A request of any method, with a raw body and these headers.
+    pub async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         self.send(request, Body::from(body)).await
     }
 
@@ -323,7 +352,12 @@ impl Client {
     }
 
     async fn send(&mut self, mut request: axum::http::request::Builder, body: Body) -> Reply {
-        request = request.header(header::HOST, "localhost");
+        if !request
+            .headers_ref()
+            .is_some_and(|h| h.contains_key(header::HOST))
+        {
+            request = request.header(header::HOST, "localhost");
+        }
         if !self.cookies.is_empty() {
             let cookie = self
                 .cookies

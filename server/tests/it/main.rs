@@ -11,6 +11,7 @@ mod content;
 mod learning;
 mod pages;
 mod practice;
+mod refusals;
 mod rollups;
 mod startup;
 mod storage;

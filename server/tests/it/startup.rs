@@ -9,6 +9,7 @@ fn hocso() -> Command {
         .env_remove("HOCSO_JWT_SECRET")
         .env_remove("HOCSO_JWT_SECRET_FILE")
         .env_remove("HOCSO_DEMO")
+        .env_remove("HOCSO_PUBLIC_URL")
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
         .env("LEPTOS_OUTPUT_NAME", "hocso");
     command
@@ -41,6 +42,7 @@ fn production_refuses_demo_accounts() {
         .arg("demo")
         .env("HOCSO_ENV", "production")
         .env("HOCSO_JWT_SECRET", "x".repeat(48))
+        .env("HOCSO_PUBLIC_URL", "https://hocso.hanoi.gov.vn")
         .output()
         .unwrap();
     assert!(!output.status.success());
@@ -116,5 +118,88 @@ fn invalid_content_stops_the_server_with_file_and_line() {
     assert!(
         stderr.contains("framework.toml:"),
         "names the file and line: {stderr}"
+    );
+}
+
+/// The last line on standard error: what a failed command has to say, in one sentence.
+fn failure(output: &std::process::Output) -> String {
+    assert!(!output.status.success(), "the command must fail");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("backtrace"), "{stderr}");
+    assert!(!stderr.contains("Caused by"), "{stderr}");
+    stderr.lines().last().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn the_cli_finds_the_curriculum_from_any_directory() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let output = hocso()
+        .args(["content", "check"])
+        .env_remove("HOCSO_CONTENT_DIR")
+        .current_dir(elsewhere.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("content OK"));
+}
+
+#[test]
+fn a_missing_content_directory_is_one_clear_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-content");
+    let file = dir.path().join("figures.csv");
+    std::fs::write(&file, "ma_don_vi,ngay\n").unwrap();
+    let by_flag = hocso()
+        .arg("--content-dir")
+        .arg(&missing)
+        .args(["import", "figures"])
+        .arg(&file)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/f.db?mode=rwc", dir.path().display()),
+        )
+        .output()
+        .unwrap();
+    let line = failure(&by_flag);
+    assert!(
+        line.starts_with("hocso: the content directory") && line.contains("does not exist"),
+        "{line}"
+    );
+    assert!(line.contains("--content-dir"), "says what to do: {line}");
+
+    let by_env = hocso()
+        .args(["content", "check"])
+        .env("HOCSO_CONTENT_DIR", &missing)
+        .output()
+        .unwrap();
+    assert!(failure(&by_env).contains("does not exist"));
+}
+
+#[test]
+fn a_database_that_cannot_be_opened_is_one_clear_sentence() {
+    let output = hocso()
+        .arg("migrate")
+        .env("DATABASE_URL", "sqlite:///proc/hocso-nowhere/x.db?mode=rwc")
+        .output()
+        .unwrap();
+    let line = failure(&output);
+    assert!(
+        line.starts_with("hocso: cannot open the database"),
+        "{line}"
+    );
+    let unknown = hocso()
+        .arg("migrate")
+        .env("DATABASE_URL", "mysql://root@localhost/hocso")
+        .output()
+        .unwrap();
+    assert!(
+        failure(&unknown).starts_with("hocso: cannot open the database"),
+        "{}",
+        String::from_utf8_lossy(&unknown.stderr)
     );
 }

@@ -154,3 +154,100 @@ async fn a_database_outage_does_not_sign_people_out(db: Db) {
     assert!(client.cookie(SESSION_COOKIE).is_some());
 }
 on_both_databases!(a_database_outage_does_not_sign_people_out);
+
+/// A token issued before the person moved to another unit or position is refused: it names a
+/// post they no longer hold. One issued after the move works.
+async fn a_session_from_before_a_move_is_refused(db: Db) {
+    let client = Client::new(db.clone());
+    let fixture = |name: &str| {
+        std::fs::read(format!(
+            "{}/tests/fixtures/roster/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    app::services::roster::import(&client.state, &fixture("good.csv"), |_| {})
+        .await
+        .unwrap();
+    let an = db
+        .account_by_contact(&Contact::Phone("0912000101".into()))
+        .await
+        .unwrap()
+        .unwrap();
+    let password = "một mật khẩu đủ dài cho An";
+    db.activate(an.id, &app::auth::hash_password(password).unwrap())
+        .await
+        .unwrap();
+    let mut browser = client.another();
+    let login = browser
+        .post_form(
+            "/login",
+            &[("contact", "0912000101"), ("password", password)],
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER);
+    let before = browser.cookie(SESSION_COOKIE).unwrap();
+    assert_eq!(try_token(&client, &before).await.0, StatusCode::OK);
+
+    // Re-importing the same file changes nothing, and the session stands.
+    app::services::roster::import(&client.state, &fixture("good.csv"), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(try_token(&client, &before).await.0, StatusCode::OK);
+
+    // An moves from Phường Ba Đình to another ward.
+    app::services::roster::import(&client.state, &fixture("moved.csv"), |_| {})
+        .await
+        .unwrap();
+    let (status, me) = try_token(&client, &before).await;
+    assert_eq!(
+        status,
+        StatusCode::FOUND,
+        "the old session must not open /learn"
+    );
+    assert_eq!(me.trim(), "null");
+
+    let mut again = client.another();
+    let login = again
+        .post_form(
+            "/login",
+            &[("contact", "0912000101"), ("password", password)],
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER);
+    let me = again.server_fn("me", &[]).await;
+    assert!(me.body.contains("\"unit_code\":\"00070\""), "{}", me.body);
+}
+on_both_databases!(a_session_from_before_a_move_is_refused);
+
+/// Logging out on one device ends the sessions of every other device.
+async fn logging_out_on_another_device_ends_this_session(db: Db) {
+    let mut phone = Client::new(db);
+    register_resident(&mut phone, "0912345678").await;
+    let mut computer = phone.another();
+    let login = computer
+        .post_form(
+            "/login",
+            &[
+                ("contact", "0912345678"),
+                ("password", crate::accounts::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER);
+    assert_eq!(computer.get("/learn").await.status, StatusCode::OK);
+    assert_eq!(phone.get("/learn").await.status, StatusCode::OK);
+
+    assert_eq!(
+        phone.post_form("/logout", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let page = computer.get("/learn").await;
+    assert_eq!(page.status, StatusCode::FOUND);
+    assert_eq!(page.location(), Some("/login"));
+    assert!(
+        computer.cookie(SESSION_COOKIE).is_none(),
+        "its cookie is cleared"
+    );
+}
+on_both_databases!(logging_out_on_another_device_ends_this_session);
