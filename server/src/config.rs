@@ -32,51 +32,48 @@ pub struct Config {
     pub limits: app::services::Limits,
 }
 
-/// A site origin: scheme, host and port, lower case, without a path.
+/// A site origin: scheme, host and port as a browser writes them in `Origin` (lower case, no
+/// default port, no path).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PublicOrigin {
     pub https: bool,
-    /// `host` or `host:port`.
-    pub authority: String,
+    /// `https://host[:port]`.
+    origin: String,
+    loopback: bool,
 }
 
 impl PublicOrigin {
     /// Reads `https://hocso.hanoi.gov.vn` (a trailing `/` or path is dropped).
     pub fn parse(raw: &str) -> Option<PublicOrigin> {
-        let lower = raw.trim().to_ascii_lowercase();
-        let (https, rest) = if let Some(rest) = lower.strip_prefix("https://") {
-            (true, rest)
-        } else {
-            (false, lower.strip_prefix("http://")?)
+        let url = url::Url::parse(raw.trim()).ok()?;
+        let https = match url.scheme() {
+            "https" => true,
+            "http" => false,
+            _ => return None,
         };
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        let valid = !authority.is_empty()
-            && !authority.contains('@')
-            && authority
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
-        valid.then(|| PublicOrigin {
+        if !url.username().is_empty() || url.password().is_some() {
+            return None;
+        }
+        let loopback = match url.host()? {
+            url::Host::Domain(name) => name == "localhost",
+            url::Host::Ipv4(ip) => ip.is_loopback(),
+            url::Host::Ipv6(ip) => ip.is_loopback(),
+        };
+        Some(PublicOrigin {
             https,
-            authority: authority.to_owned(),
+            origin: url.origin().ascii_serialization(),
+            loopback,
         })
     }
 
     /// `https://host[:port]`, as a browser writes it in `Origin`.
     pub fn origin(&self) -> String {
-        let scheme = if self.https { "https" } else { "http" };
-        format!("{scheme}://{}", self.authority)
+        self.origin.clone()
     }
 
     /// Whether the host is this machine (`localhost`, `127.0.0.1`, `[::1]`).
     pub fn is_loopback(&self) -> bool {
-        let host = match self.authority.strip_prefix('[') {
-            Some(v6) => v6.split(']').next().unwrap_or_default(),
-            None => self.authority.split(':').next().unwrap_or_default(),
-        };
-        host == "localhost"
-            || host
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback())
+        self.loopback
     }
 }
 
@@ -173,10 +170,7 @@ impl Config {
         if demo && mode == Mode::Production {
             bail!("HOCSO_DEMO is refused in production: demo accounts have published passwords");
         }
-        let content_dir = env
-            .var("HOCSO_CONTENT_DIR")
-            .map(Into::into)
-            .unwrap_or_else(default_content_dir);
+        let content_dir = content_dir(env);
         let public_origin = match env.var("HOCSO_PUBLIC_URL") {
             None => None,
             Some(raw) => Some(PublicOrigin::parse(&raw).with_context(|| {
@@ -252,6 +246,13 @@ impl Config {
             hsts_max_age,
         }
     }
+}
+
+/// The curriculum's directory: `HOCSO_CONTENT_DIR`, else [`default_content_dir`].
+pub fn content_dir(env: &impl Env) -> std::path::PathBuf {
+    env.var("HOCSO_CONTENT_DIR")
+        .map(Into::into)
+        .unwrap_or_else(default_content_dir)
 }
 
 /// The curriculum's directory when none is configured: `content` in the working directory
@@ -381,6 +382,8 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("https://"));
+        let default_port = PublicOrigin::parse("https://hocso.hanoi.gov.vn:443/dang-nhap").unwrap();
+        assert_eq!(default_port.origin(), "https://hocso.hanoi.gov.vn");
         let nonsense = [("HOCSO_PUBLIC_URL", "hocso.hanoi.gov.vn")];
         assert!(Config::from_env(&nonsense).is_err());
     }

@@ -10,7 +10,7 @@ use tracing_subscriber::EnvFilter;
 
 use app::domain::Role;
 use app::services::accounts::{create_account, AccountSpec};
-use hocso::config::{redact_url, Config, Env, Mode, ProcessEnv};
+use hocso::config::{redact_url, Config, Mode, ProcessEnv};
 use hocso::{build_database_state, build_state, demo, import, router, seed};
 
 #[derive(Parser)]
@@ -150,11 +150,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         command: ContentCommand::Check { dir },
     }) = &cli.command
     {
+        // Read before the rest of the configuration: checking content needs no secret.
         let dir = dir
             .clone()
             .or(cli.content_dir.clone())
-            .or_else(|| ProcessEnv.var("HOCSO_CONTENT_DIR").map(Into::into))
-            .unwrap_or_else(hocso::config::default_content_dir);
+            .unwrap_or_else(|| hocso::config::content_dir(&ProcessEnv));
         return content_check(&dir);
     }
     let mut config = Config::from_env(&ProcessEnv)?;

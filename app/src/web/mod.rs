@@ -340,31 +340,32 @@ pub fn from_this_site(site: &Site, headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return true;
     };
-    let Ok(origin) = origin.to_str() else {
-        return false;
-    };
-    match &site.public_origin {
-        Some(public) => origin.eq_ignore_ascii_case(public),
-        None => {
-            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-            let origin_host = origin.split_once("://").map(|(_, rest)| rest);
-            matches!((host, origin_host), (Some(h), Some(o)) if h.eq_ignore_ascii_case(o))
-        }
-    }
+    origin
+        .to_str()
+        .ok()
+        .and_then(|origin| after_own_origin(site, headers, origin))
+        .is_some_and(str::is_empty)
 }
 
 /// The path of the referring page, if it is on this site.
 pub fn same_site_referer(site: &Site, parts: &Parts) -> Option<String> {
     let referer = parts.headers.get(header::REFERER)?.to_str().ok()?;
-    let rest = match &site.public_origin {
-        Some(public) => referer.strip_prefix(public.as_str())?,
+    let rest = after_own_origin(site, &parts.headers, referer)?;
+    (rest.starts_with('/') && !rest.starts_with("//")).then(|| rest.to_owned())
+}
+
+/// What follows this site's origin in `url` (`None`: another site's). The origin is the
+/// public one; in development without one, any scheme with the request's `Host`.
+fn after_own_origin<'a>(site: &Site, headers: &HeaderMap, url: &'a str) -> Option<&'a str> {
+    let (own, rest) = match &site.public_origin {
+        Some(public) => (public.as_str(), url),
         None => {
-            let host = parts.headers.get(header::HOST)?.to_str().ok()?;
-            let (_, rest) = referer.split_once("://")?;
-            rest.strip_prefix(host)?
+            let host = headers.get(header::HOST)?.to_str().ok()?;
+            (host, url.split_once("://")?.1)
         }
     };
-    (rest.starts_with('/') && !rest.starts_with("//")).then(|| rest.to_owned())
+    let head = rest.get(..own.len())?;
+    head.eq_ignore_ascii_case(own).then(|| &rest[own.len()..])
 }
 
 /// An id from the address; one that is not a number names nothing.

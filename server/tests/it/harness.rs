@@ -291,13 +291,12 @@ impl Client {
         headers: &[(&str, &str)],
     ) -> Reply {
         let body = serde_urlencoded::to_string(fields).expect("encode form");
-        let mut request = Request::post(path)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::ACCEPT, "text/html");
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        self.send(request, Body::from(body)).await
+        let mut all = vec![
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("accept", "text/html"),
+        ];
+        all.extend_from_slice(headers);
+        self.request("POST", path, &all, body.into_bytes()).await
     }
 
     /// A request of any method, with a raw body and these headers.
