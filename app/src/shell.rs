@@ -148,6 +148,7 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/deploy") view=pages::deploy::Deploy ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view=pages::audit::AuditLog ssr=SsrMode::Async />
                     <Route path=path!("/shifts") view=pages::deploy::Shifts ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -3,6 +3,7 @@
 //! end-to-end tests. Refused in production (see
 //! [`crate::config::Config`]); their passwords are published in the README.
 
+use app::domain::audit::Actor;
 use app::domain::quiz::{score, Answer, AnswerKey};
 use app::domain::{Cohort, Contact, Role};
 use app::services::accounts::{create_account, AccountSpec};
@@ -260,7 +261,7 @@ pub async fn seed(state: &AppState, database_url: &str) -> anyhow::Result<usize>
             unit_code: unit.map(str::to_owned),
             position_code: position.map(str::to_owned),
         };
-        let id = create_account(state, &spec)
+        let id = create_account(state, &spec, &Actor::command_line("demo"))
             .await
             .map_err(|e| anyhow::anyhow!("demo account {contact}: {e}"))?;
         created += 1;
@@ -295,7 +296,14 @@ async fn seed_due_dates(state: &AppState) -> anyhow::Result<()> {
     for (module, days) in [("ho-so-truc-tuyen-mot-cua", -7), ("chu-ky-so", 14)] {
         state
             .db
-            .set_assignment("00004", module, today + days * 86_400, manager.id, now())
+            .set_assignment(
+                "00004",
+                module,
+                today + days * 86_400,
+                manager.id,
+                now(),
+                &Actor::command_line("demo"),
+            )
             .await?;
     }
     Ok(())

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use app::domain::audit::Actor;
 use app::i18n::Locale;
 use app::services::roster::{self, ImportError};
 use app::services::AppState;
@@ -61,7 +62,15 @@ pub async fn roster_file(
         return Ok(());
     }
     let progress = bar(checked.writes.len() as u64, "importing");
-    let result = roster::apply(state, checked, |n| progress.set_position(n as u64)).await;
+    let source = format!("file:{}", path.display());
+    let result = roster::apply(
+        state,
+        checked,
+        |n| progress.set_position(n as u64),
+        &Actor::command_line("import roster"),
+        &source,
+    )
+    .await;
     progress.finish_and_clear();
     match result {
         Ok(applied) => {
@@ -397,7 +406,10 @@ pub async fn figures_file(state: &AppState, path: &std::path::Path) -> anyhow::R
             entered_at: at,
         })
         .collect();
-    state.db.set_many_figures(&figures).await?;
+    state
+        .db
+        .set_many_figures(&figures, &Actor::command_line("import figures"))
+        .await?;
     println!("{} figures imported into {}", figures.len(), campaign.name);
     Ok(())
 }

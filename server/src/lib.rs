@@ -3,6 +3,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod import;
@@ -16,7 +17,6 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, Request, Response, StatusCode, Uri};
 use axum::response::IntoResponse;
-use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -111,6 +111,55 @@ async fn open_state(
     })
 }
 
+/// What answers at an address of the site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Door {
+    /// A page of the app (Leptos), read with `GET`.
+    Page,
+    /// A form handler or a download (`app::web`).
+    Form,
+    /// A server function (`POST /api/…`).
+    ServerFn,
+    /// The health check.
+    Health,
+}
+
+/// Every method and address the site answers, read from the same lists [`router`] is built
+/// from: the form and download routes as registered, the app's page routes, the registered
+/// server functions and the health check. Paths use axum's syntax (`{param}`).
+pub fn route_table(state: &AppState) -> Vec<(Door, Method, String)> {
+    let mut table: Vec<(Door, Method, String)> = plain_routes(state)
+        .table()
+        .iter()
+        .map(|(method, path)| {
+            let door = if *path == HEALTH {
+                Door::Health
+            } else {
+                Door::Form
+            };
+            (door, method.clone(), (*path).to_owned())
+        })
+        .collect();
+    for page in generate_route_list(App) {
+        table.push((Door::Page, Method::GET, page.path().to_owned()));
+    }
+    for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+        table.push((Door::ServerFn, method, path.to_owned()));
+    }
+    table.sort();
+    table.dedup();
+    table
+}
+
+const HEALTH: &str = "/healthz";
+
+/// The routes that are not pages or server functions: the health check and `app::web`'s.
+fn plain_routes(state: &AppState) -> app::web::Routes {
+    app::web::Routes::new()
+        .get(HEALTH, healthz)
+        .merge(app::web::routes(state))
+}
+
 /// The whole HTTP surface of hocso: the pages (Leptos), every form and download (`app::web`,
 /// one router per area), the health check, and the layers every response passes.
 pub fn router(state: AppState) -> Router {
@@ -121,9 +170,8 @@ pub fn router(state: AppState) -> Router {
         .site
         .hsts_max_age
         .and_then(|seconds| HeaderValue::from_str(&format!("max-age={seconds}")).ok());
-    let site = Router::new()
-        .route("/healthz", get(healthz))
-        .merge(app::web::routes(&state))
+    let site = plain_routes(&state)
+        .into_router()
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         // A method the address does not take: the 404 page (not axum's empty 405).
         .method_not_allowed_fallback(app::web::not_found)

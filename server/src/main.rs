@@ -8,10 +8,11 @@ use clap::{Parser, Subcommand};
 use leptos::config::get_configuration;
 use tracing_subscriber::EnvFilter;
 
+use app::domain::audit::Actor;
 use app::domain::Role;
 use app::services::accounts::{create_account, AccountSpec};
 use hocso::config::{redact_url, Config, Mode, ProcessEnv};
-use hocso::{build_database_state, build_state, demo, import, router, seed};
+use hocso::{backup, build_database_state, build_state, demo, import, router, seed};
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +35,18 @@ enum Command {
     Serve,
     /// Apply the database migrations and exit.
     Migrate,
+    /// Write a backup of the database to FILE (SQLite: safe while serving; PostgreSQL: with
+    /// pg_dump).
+    Backup {
+        /// The new backup file (it must not exist).
+        file: std::path::PathBuf,
+    },
+    /// Replace the database with a backup (SQLite: stop the server first; the database it
+    /// replaces is kept beside it).
+    Restore {
+        /// A file `hocso backup` wrote.
+        file: std::path::PathBuf,
+    },
     /// Create the demo accounts (development only).
     Demo,
     /// Check the curriculum.
@@ -171,6 +184,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations applied to {}", redact_url(&config.database_url));
             Ok(())
         }
+        Command::Backup { file } => {
+            println!("{}", backup::backup(&config.database_url, &file).await?);
+            Ok(())
+        }
+        Command::Restore { file } => {
+            println!("{}", backup::restore(&config.database_url, &file).await?);
+            Ok(())
+        }
         Command::Demo => {
             if config.mode == Mode::Production {
                 bail!("demo accounts are refused in production");
@@ -253,7 +274,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 unit_code: None,
                 position_code: None,
             };
-            let id = create_account(&state, &spec)
+            let id = create_account(&state, &spec, &Actor::command_line("admin create"))
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot create the administrator: {e}"))?;
             println!("administrator created (account {id})");
@@ -304,6 +325,8 @@ async fn serve(
 ) -> anyhow::Result<()> {
     let addr: SocketAddr = leptos_options.site_addr;
     tracing::info!(?config, "starting");
+    // A restore waits for this to be let go: it never swaps a database out from under us.
+    let _serving = backup::ServingLock::take(&config.database_url)?;
     let state = build_state(&config, leptos_options).await?;
     if config.demo {
         let created = demo::seed(&state, &config.database_url).await?;

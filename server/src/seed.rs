@@ -16,6 +16,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use app::content::{Catalog, EvidenceSource};
+use app::domain::audit::Actor;
 use app::domain::campaign::{household_key, Goal};
 use app::domain::competency::{self, Evidence};
 use app::domain::vn::vn_day;
@@ -108,15 +109,18 @@ async fn campaign(state: &AppState, totals: (i64, i64)) -> anyhow::Result<(i64, 
     ];
     let id = state
         .db
-        .create_campaign(&NewCampaign {
-            province_code: HANOI_PROVINCE_CODE.to_owned(),
-            name: "Chiến dịch 45 ngày chuyển đổi số cấp xã".to_owned(),
-            starts_on: first_day * 86_400,
-            days: 45,
-            targets,
-            created_by: None,
-            created_at: now(),
-        })
+        .create_campaign(
+            &NewCampaign {
+                province_code: HANOI_PROVINCE_CODE.to_owned(),
+                name: "Chiến dịch 45 ngày chuyển đổi số cấp xã".to_owned(),
+                starts_on: first_day * 86_400,
+                days: 45,
+                targets,
+                created_by: None,
+                created_at: now(),
+            },
+            &Actor::command_line("demo"),
+        )
         .await?;
     Ok((id, first_day, 45))
 }
@@ -660,7 +664,10 @@ async fn city_in(
             day += 3;
         }
     }
-    state.db.set_many_figures(&figures).await?;
+    state
+        .db
+        .set_many_figures(&figures, &Actor::command_line("demo"))
+        .await?;
 
     let spinner = if progress {
         let s = ProgressBar::new_spinner();

@@ -5,6 +5,7 @@
 //! [`Audience`], whose rule is the domain's) before anything is read, and answers every error
 //! with its HTTP status. The table of who-may-call-what is tested in `server/tests`.
 
+pub mod audit;
 pub mod campaign;
 pub mod competency;
 pub mod deploy;

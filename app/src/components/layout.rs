@@ -45,12 +45,18 @@ pub fn Header() -> impl IntoView {
                 (report, tr!("nav.campaign")),
             ]
         }
-        Some(Role::Organizer | Role::Admin) => vec![
-            ("/campaign".into(), tr!("nav.campaign")),
-            ("/units".into(), tr!("nav.units")),
-            ("/deploy".into(), tr!("nav.deploy")),
-            ("/people".into(), tr!("nav.people")),
-        ],
+        Some(role @ (Role::Organizer | Role::Admin)) => {
+            let mut links = vec![
+                ("/campaign".into(), tr!("nav.campaign")),
+                ("/units".into(), tr!("nav.units")),
+                ("/deploy".into(), tr!("nav.deploy")),
+                ("/people".into(), tr!("nav.people")),
+            ];
+            if role.may_read_audit() {
+                links.push(("/audit".into(), tr!("nav.audit")));
+            }
+            links
+        }
     };
     let signed_in = user.is_some();
     view! {

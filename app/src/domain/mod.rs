@@ -5,6 +5,7 @@
 //! (the authoritative result). Callers pass in what the rules need, the current time included.
 
 pub mod account;
+pub mod audit;
 pub mod campaign;
 pub mod citizen_id;
 pub mod competency;

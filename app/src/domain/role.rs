@@ -38,6 +38,11 @@ impl Role {
         matches!(self, Role::Admin | Role::Organizer)
     }
 
+    /// Whether this role may read the audit log (who did which privileged act): admins only.
+    pub fn may_read_audit(self) -> bool {
+        self == Role::Admin
+    }
+
     /// Whether this role may look at units' competency views at all.
     pub fn may_view_units(self) -> bool {
         matches!(self, Role::Admin | Role::Organizer | Role::UnitManager)
@@ -66,6 +71,8 @@ pub enum Audience {
     Staff,
     /// Organizers and admins ([`Role::may_list_accounts`]).
     Organizers,
+    /// Admins only ([`Role::may_read_audit`]).
+    Admins,
 }
 
 impl Audience {
@@ -75,6 +82,7 @@ impl Audience {
             Audience::Learners => role == Role::Learner,
             Audience::Staff => role.may_view_units(),
             Audience::Organizers => role.may_list_accounts(),
+            Audience::Admins => role.may_read_audit(),
         }
     }
 }
@@ -145,6 +153,7 @@ mod tests {
             admitted(Audience::Organizers),
             vec![Role::Admin, Role::Organizer]
         );
+        assert_eq!(admitted(Audience::Admins), vec![Role::Admin]);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! One module per area of the site. Pages run only on the server.
 
+pub mod audit;
 pub mod auth;
 pub mod campaign;
 pub mod competency;

@@ -2,6 +2,7 @@
 
 use super::{internal, now, AppState, HANOI_PROVINCE_CODE};
 use crate::auth::{check_new_password, dummy_hash, hash_password, verify_password};
+use crate::domain::audit::Actor;
 use crate::domain::{
     Cohort, Contact, ContactError, FullName, NameError, PasswordError, PasswordPolicy, Role,
 };
@@ -138,7 +139,7 @@ pub async fn register(state: &AppState, form: &FormInput) -> Posted<SignedIn> {
         position_code: None,
         created_at: now(),
     };
-    let id = match state.db.create_account(&new).await {
+    let id = match state.db.create_account(&new, None).await {
         Ok(id) => id,
         Err(StoreError::ContactTaken) => {
             let mut errors = FormErrors::default();
@@ -275,9 +276,14 @@ pub async fn resolve_session(
     Ok(current_user(&row))
 }
 
-/// Creates an account with any role (CLI, demo data). Validates like registration does, but
-/// returns a plain message: its callers are operators, not residents.
-pub async fn create_account(state: &AppState, spec: &AccountSpec) -> Result<i64, String> {
+/// Creates an account with any role (CLI, demo data), recorded in the audit log as made `by`.
+/// Validates like registration does, but returns a plain message: its callers are operators,
+/// not residents.
+pub async fn create_account(
+    state: &AppState,
+    spec: &AccountSpec,
+    by: &Actor,
+) -> Result<i64, String> {
     let name = FullName::parse(&spec.full_name).map_err(|e| format!("full name: {e}"))?;
     let contact = Contact::parse(&spec.contact).map_err(|e| format!("contact: {e}"))?;
     PasswordPolicy::check_length(&spec.password).map_err(|e| format!("password: {e}"))?;
@@ -293,11 +299,17 @@ pub async fn create_account(state: &AppState, spec: &AccountSpec) -> Result<i64,
         position_code: spec.position_code.clone(),
         created_at: now(),
     };
-    state.db.create_account(&new).await.map_err(|e| match e {
-        StoreError::ContactTaken => "this phone number or email is already registered".to_owned(),
-        StoreError::NotFound => "unknown unit code".to_owned(),
-        other => other.to_string(),
-    })
+    state
+        .db
+        .create_account(&new, Some(by))
+        .await
+        .map_err(|e| match e {
+            StoreError::ContactTaken => {
+                "this phone number or email is already registered".to_owned()
+            }
+            StoreError::NotFound => "unknown unit code".to_owned(),
+            other => other.to_string(),
+        })
 }
 
 /// Days an activation code stays valid.
@@ -336,6 +348,7 @@ pub fn normalize_code(input: &str) -> String {
 pub async fn issue_activation(
     state: &AppState,
     user: &CurrentUser,
+    actor: &Actor,
     unit: &str,
     account_id: i64,
 ) -> Result<(String, String), AppError> {
@@ -352,7 +365,7 @@ pub async fn issue_activation(
     let expires = now() + ACTIVATION_DAYS * 86_400;
     match state
         .db
-        .set_activation_code(account.id, &hash, user.id, expires)
+        .set_activation_code(account.id, &hash, user.id, expires, actor, now())
         .await
     {
         Ok(()) => {}

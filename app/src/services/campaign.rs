@@ -5,10 +5,13 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::{internal, now, AppState, HANOI_PROVINCE_CODE};
+use crate::domain::audit::Actor;
 use crate::domain::campaign::{self, Calendar, Goal, Metric, Reading, Shift};
 use crate::domain::vn::{vn_day, Date};
 use crate::domain::Cohort;
-use crate::store::{province_scope, CampaignRow, FiguresRow, NewCampaign, NewFigures, StoreError};
+use crate::store::{
+    province_scope, CampaignChange, CampaignRow, FiguresRow, NewCampaign, NewFigures, StoreError,
+};
 use crate::types::campaign::{
     AssistSummary, CampaignInfo, CampaignSettings, CohortLine, Dashboard, FiguresView, GoalLine,
     ShiftLine, UnitSummary,
@@ -523,7 +526,12 @@ fn read_targets(form: &FormInput, errors: &mut FormErrors) -> Vec<(String, i64)>
 
 /// Creates or changes Hà Nội's campaign (form fields `name`, `first_day`, `days`,
 /// `target-<goal>`). Every problem is reported; nothing is written unless all is well.
-pub async fn save_settings(state: &AppState, user: &CurrentUser, form: &FormInput) -> Posted<()> {
+pub async fn save_settings(
+    state: &AppState,
+    user: &CurrentUser,
+    actor: &Actor,
+    form: &FormInput,
+) -> Posted<()> {
     if !user.role.may_list_accounts() {
         return Err(AppError::Forbidden.into());
     }
@@ -560,21 +568,34 @@ pub async fn save_settings(state: &AppState, user: &CurrentUser, form: &FormInpu
         (Some(id), Some(c)) if c.id == id => {
             state
                 .db
-                .update_campaign(id, &name, first.unix_start(), days, &targets)
+                .update_campaign(
+                    id,
+                    CampaignChange {
+                        name: &name,
+                        starts_on: first.unix_start(),
+                        days,
+                        targets: &targets,
+                    },
+                    actor,
+                    now(),
+                )
                 .await
         }
         (Some(_), _) => return Err(FormErrors::general("campaign.errors.changed").into()),
         (None, _) => state
             .db
-            .create_campaign(&NewCampaign {
-                province_code: HANOI_PROVINCE_CODE.to_owned(),
-                name,
-                starts_on: first.unix_start(),
-                days,
-                targets,
-                created_by: Some(user.id),
-                created_at: now(),
-            })
+            .create_campaign(
+                &NewCampaign {
+                    province_code: HANOI_PROVINCE_CODE.to_owned(),
+                    name,
+                    starts_on: first.unix_start(),
+                    days,
+                    targets,
+                    created_by: Some(user.id),
+                    created_at: now(),
+                },
+                actor,
+            )
             .await
             .map(|_| ()),
     };
@@ -619,6 +640,7 @@ async fn unit_campaign(state: &AppState, code: &str) -> Posted<CampaignRow> {
 pub async fn save_figures(
     state: &AppState,
     user: &CurrentUser,
+    actor: &Actor,
     code: &str,
     form: &FormInput,
 ) -> Posted<()> {
@@ -661,16 +683,19 @@ pub async fn save_figures(
     };
     state
         .db
-        .set_figures(&NewFigures {
-            campaign_id: campaign.id,
-            unit_code: code.to_owned(),
-            as_of: as_of.unix_start(),
-            households,
-            procedures_received: received,
-            procedures_online: online,
-            entered_by: Some(user.id),
-            entered_at: now(),
-        })
+        .set_figures(
+            &NewFigures {
+                campaign_id: campaign.id,
+                unit_code: code.to_owned(),
+                as_of: as_of.unix_start(),
+                households,
+                procedures_received: received,
+                procedures_online: online,
+                entered_by: Some(user.id),
+                entered_at: now(),
+            },
+            actor,
+        )
         .await
         .map_err(|e| internal(e).into())
 }
@@ -679,6 +704,7 @@ pub async fn save_figures(
 pub async fn save_unit_targets(
     state: &AppState,
     user: &CurrentUser,
+    actor: &Actor,
     code: &str,
     form: &FormInput,
 ) -> Posted<()> {
@@ -693,13 +719,13 @@ pub async fn save_unit_targets(
     }
     state
         .db
-        .set_unit_targets(campaign.id, code, &targets)
+        .set_unit_targets(campaign.id, code, &targets, actor, now())
         .await
         .map_err(|e| internal(e).into())
 }
 
 /// Quotes a CSV cell that would otherwise be read as a formula by a spreadsheet.
-fn cell(value: &str) -> String {
+pub(super) fn cell(value: &str) -> String {
     if value.starts_with(['=', '+', '-', '@']) {
         format!("'{value}")
     } else {

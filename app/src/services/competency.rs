@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{internal, now, AppState};
 use crate::content::{Catalog, EvidenceSource, Module, Position, SourceKind};
+use crate::domain::audit::Actor;
 use crate::domain::competency::{self, Evidence, EvidenceStanding};
 use crate::domain::vn::Date;
 use crate::domain::{Cohort, Role};
@@ -747,6 +748,7 @@ fn assignable_modules(catalog: &Catalog, locale: crate::i18n::Locale) -> Vec<(St
 pub async fn assign(
     state: &AppState,
     user: &CurrentUser,
+    actor: &Actor,
     code: &str,
     form: &FormInput,
 ) -> Posted<()> {
@@ -768,7 +770,7 @@ pub async fn assign(
     };
     state
         .db
-        .set_assignment(code, module, due.unix_start(), user.id, now())
+        .set_assignment(code, module, due.unix_start(), user.id, now(), actor)
         .await
         .map_err(|e| internal(e).into())
 }

@@ -5,6 +5,7 @@
 use super::campaign::shift_line;
 use super::{internal, now, AppState, HANOI_PROVINCE_CODE};
 use crate::domain::account::parse_phone;
+use crate::domain::audit::Actor;
 use crate::domain::campaign::{self, household_key, HouseholdError, Outcome, Shift};
 use crate::domain::vn::{vn_day, Date};
 use crate::domain::Cohort;
@@ -62,7 +63,12 @@ pub async fn view(state: &AppState) -> Result<DeployView, AppError> {
 }
 
 /// Sends a ready volunteer to a unit for a shift (fields `volunteer`, `unit`, `day`, `shift`).
-pub async fn assign(state: &AppState, user: &CurrentUser, form: &FormInput) -> Posted<()> {
+pub async fn assign(
+    state: &AppState,
+    user: &CurrentUser,
+    actor: &Actor,
+    form: &FormInput,
+) -> Posted<()> {
     if !user.role.may_list_accounts() {
         return Err(AppError::Forbidden.into());
     }
@@ -107,7 +113,7 @@ pub async fn assign(state: &AppState, user: &CurrentUser, form: &FormInput) -> P
     };
     match state
         .db
-        .deploy(volunteer, unit, day.unix_start(), shift, user.id, now())
+        .deploy(volunteer, unit, day.unix_start(), shift, now(), actor)
         .await
     {
         Ok(_) => Ok(()),
@@ -121,11 +127,11 @@ pub async fn assign(state: &AppState, user: &CurrentUser, form: &FormInput) -> P
 }
 
 /// Cancels a shift nobody has logged a session on.
-pub async fn cancel(state: &AppState, user: &CurrentUser, id: i64) -> Posted<()> {
+pub async fn cancel(state: &AppState, user: &CurrentUser, actor: &Actor, id: i64) -> Posted<()> {
     if !user.role.may_list_accounts() {
         return Err(AppError::Forbidden.into());
     }
-    match state.db.cancel_deployment(id, now()).await {
+    match state.db.cancel_deployment(id, now(), actor).await {
         Ok(true) => Ok(()),
         Ok(false) => Err(FormErrors::general("deploy.errors.cannot_cancel").into()),
         Err(e) => Err(internal(e).into()),

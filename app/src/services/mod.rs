@@ -4,6 +4,7 @@
 //! (forms: [`Posted`](crate::types::form::Posted)); it never builds a response or a redirect.
 
 pub mod accounts;
+pub mod audit;
 pub mod campaign;
 pub mod competency;
 pub mod deploy;

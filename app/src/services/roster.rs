@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::{internal, now, AppState};
+use crate::domain::audit::Actor;
 use crate::domain::roster::{
     self, Action, Column, ContactProblem, NameProblem, Problem, RawRow, RosterRow,
 };
@@ -397,9 +398,11 @@ pub async fn import(
     state: &AppState,
     bytes: &[u8],
     progress: impl FnMut(usize),
+    actor: &Actor,
+    source: &str,
 ) -> Result<Applied, ImportError> {
     let checked = check(state, bytes).await?;
-    apply(state, checked, progress).await
+    apply(state, checked, progress, actor, source).await
 }
 
 /// Writes what a check found, all of it or nothing: the write is conditional on the records
@@ -408,13 +411,15 @@ pub async fn apply(
     state: &AppState,
     checked: Checked,
     progress: impl FnMut(usize),
+    actor: &Actor,
+    source: &str,
 ) -> Result<Applied, ImportError> {
     if !checked.importable() {
         return Err(ImportError::Invalid(Box::new(checked)));
     }
     let moved = match state
         .db
-        .apply_roster(&checked.writes, now(), progress)
+        .apply_roster(&checked.writes, now(), progress, actor, source)
         .await
     {
         Ok(moved) => moved,
@@ -485,6 +490,7 @@ pub fn preview(id: i64, file_name: &str, checked: &Checked, locale: Locale) -> R
 pub async fn upload(
     state: &AppState,
     user: &CurrentUser,
+    actor: &Actor,
     file_name: &str,
     bytes: &[u8],
 ) -> Result<i64, AppError> {
@@ -493,7 +499,7 @@ pub async fn upload(
     let name: String = file_name.chars().take(200).collect();
     state
         .db
-        .save_upload(user.id, &name, content, &checked.to_kept()?, now())
+        .save_upload(user.id, &name, content, &checked.to_kept()?, now(), actor)
         .await
         .map_err(internal)
 }
@@ -578,14 +584,19 @@ pub async fn preview_of(
 /// Imports a previewed upload: exactly the writes its preview showed, all or none. A file with
 /// problems is not imported; if the records changed since the check, nothing is written, the
 /// file is checked again and the new preview shown, to be confirmed again.
-pub async fn confirm(state: &AppState, user: &CurrentUser, id: i64) -> Posted<Applied> {
+pub async fn confirm(
+    state: &AppState,
+    user: &CurrentUser,
+    actor: &Actor,
+    id: i64,
+) -> Posted<Applied> {
     let upload = own_upload(state, user, id).await?;
     if upload.applied_at.is_some() {
         // A second click: the first one imported it.
         return Ok(applied_summary(&upload));
     }
     let checked = kept_check(state, &upload).await?;
-    match apply(state, checked, |_| {}).await {
+    match apply(state, checked, |_| {}, actor, &format!("roster:{id}")).await {
         Ok(applied) => {
             let summary = leptos::serde_json::to_string(&applied).map_err(internal)?;
             state

@@ -1,9 +1,12 @@
 //! Accounts: creation, look-up by contact, token versions for revocation.
 
+use leptos::serde_json::json;
 use sqlx::FromRow;
 
+use super::audit::{append, Entry};
 use super::rollups::bump;
 use super::{Db, StoreError};
+use crate::domain::audit::{Action, Actor};
 use crate::domain::campaign::Metric;
 use crate::domain::{Cohort, Contact, Role};
 
@@ -62,8 +65,14 @@ const SELECT_ACCOUNT: &str = "SELECT a.id, a.full_name, a.phone, a.email, a.pass
 
 impl Db {
     /// Creates an account; a phone or email already in use gives [`StoreError::ContactTaken`].
-    /// A learner counts in their unit's members from here on (same transaction).
-    pub async fn create_account(&self, new: &NewAccount) -> Result<i64, StoreError> {
+    /// A learner counts in their unit's members from here on (same transaction). An account
+    /// made by someone else (`by`: an admin, an organizer, the command line) is in the audit
+    /// log; one a person makes for themselves (registration) is not a privileged act.
+    pub async fn create_account(
+        &self,
+        new: &NewAccount,
+        by: Option<&Actor>,
+    ) -> Result<i64, StoreError> {
         let (phone, email) = match &new.contact {
             Contact::Phone(p) => (Some(p.as_str()), None),
             Contact::Email(e) => (None, Some(e.as_str())),
@@ -96,6 +105,20 @@ impl Db {
                 new.created_at,
             )
             .await?;
+        }
+        if let Some(actor) = by {
+            let entry = Entry {
+                action: Action::AccountCreate,
+                object: format!("account:{id}"),
+                unit: new.unit_code.as_deref(),
+                before: None,
+                after: Some(
+                    json!({"full_name": new.full_name, "role": new.role.as_str(),
+                    "cohort": new.cohort.map(Cohort::as_str), "unit_code": new.unit_code,
+                    "position_code": new.position_code}),
+                ),
+            };
+            append(&mut tx, actor, new.created_at, entry).await?;
         }
         tx.commit().await.map_err(StoreError::classify)?;
         Ok(id)
@@ -221,18 +244,21 @@ impl Db {
         code_hash: &str,
         issued_by: i64,
         expires_at: i64,
+        actor: &Actor,
+        at: i64,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await.map_err(StoreError::classify)?;
-        let pending: Option<(i64,)> = sqlx::query_as(
-            "SELECT id FROM accounts WHERE id = $1 AND role = 'learner' AND password_hash = ''",
+        let pending: Option<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT id, unit_code FROM accounts WHERE id = $1 AND role = 'learner' \
+             AND password_hash = ''",
         )
         .bind(account_id)
         .fetch_optional(&mut *tx)
         .await
         .map_err(StoreError::classify)?;
-        if pending.is_none() {
+        let Some((_, unit)) = pending else {
             return Err(StoreError::NotFound);
-        }
+        };
         sqlx::query(
             "INSERT INTO activation_codes (account_id, code_hash, issued_by, expires_at) \
              VALUES ($1, $2, $3, $4) ON CONFLICT (account_id) DO UPDATE SET \
@@ -246,6 +272,15 @@ impl Db {
         .execute(&mut *tx)
         .await
         .map_err(StoreError::classify)?;
+        // The code itself is never logged: only that one was issued, and until when.
+        let entry = Entry {
+            action: Action::ActivationCode,
+            object: format!("account:{account_id}"),
+            unit: unit.as_deref(),
+            before: None,
+            after: Some(json!({ "expires_at": expires_at })),
+        };
+        append(&mut tx, actor, at, entry).await?;
         tx.commit().await.map_err(StoreError::classify)?;
         Ok(())
     }

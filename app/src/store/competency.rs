@@ -1,7 +1,11 @@
 //! Competency records: the evidence ledger, verified and self-assessed levels, standings,
 //! per-unit counts and mandatory assignments.
 
+use leptos::serde_json::json;
 use sqlx::{Any, FromRow, Transaction};
+
+use super::audit::{append, Entry};
+use crate::domain::audit::{Action, Actor};
 
 use super::deploy::refresh_households_of;
 use super::rollups::bump;
@@ -605,7 +609,17 @@ impl Db {
         due_on: i64,
         by: i64,
         at: i64,
+        actor: &Actor,
     ) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await.map_err(StoreError::classify)?;
+        let old: Option<(i64,)> = sqlx::query_as(
+            "SELECT due_on FROM assignments WHERE unit_code = $1 AND module_id = $2",
+        )
+        .bind(unit_code)
+        .bind(module_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(StoreError::classify)?;
         sqlx::query(
             "INSERT INTO assignments (unit_code, module_id, due_on, assigned_by, assigned_at) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (unit_code, module_id) DO UPDATE \
@@ -617,9 +631,18 @@ impl Db {
         .bind(due_on)
         .bind(by)
         .bind(at)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(StoreError::classify)?;
+        let entry = Entry {
+            action: Action::Assignment,
+            object: format!("module:{module_id}"),
+            unit: Some(unit_code),
+            before: old.map(|(due,)| json!({ "due_on": due })),
+            after: Some(json!({ "due_on": due_on })),
+        };
+        append(&mut tx, actor, at, entry).await?;
+        tx.commit().await.map_err(StoreError::classify)?;
         Ok(())
     }
 

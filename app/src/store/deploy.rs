@@ -1,7 +1,11 @@
 //! Deployments (a volunteer sent to a unit for a shift), the sessions volunteers log, and the
 //! households those sessions reach, with their rollups moved in the same transaction.
 
+use leptos::serde_json::json;
 use sqlx::{Any, FromRow, Transaction};
+
+use super::audit::{append, Entry};
+use crate::domain::audit::{Action, Actor};
 
 use super::{Db, StoreError};
 use crate::domain::campaign::{Metric, Outcome, Shift};
@@ -125,17 +129,21 @@ pub(super) async fn refresh_households_of(
 }
 
 impl Db {
-    /// Sends a volunteer to a unit for a shift. [`StoreError::Busy`] when they already have a
-    /// place in that shift.
+    /// Sends a volunteer to a unit for a shift, as `by` (a person: the command line sends
+    /// nobody, [`StoreError::NotFound`]). [`StoreError::Busy`] when they already have a place
+    /// in that shift.
     pub async fn deploy(
         &self,
         volunteer_id: i64,
         unit_code: &str,
         day: i64,
         shift: Shift,
-        by: i64,
         at: i64,
+        by: &Actor,
     ) -> Result<i64, StoreError> {
+        let Some(assigned_by) = by.account_id else {
+            return Err(StoreError::NotFound);
+        };
         let mut tx = self.pool().begin().await.map_err(StoreError::classify)?;
         let busy: Option<(i64,)> = sqlx::query_as(
             "SELECT id FROM deployments WHERE volunteer_id = $1 AND day = $2 AND shift = $3 \
@@ -161,7 +169,7 @@ impl Db {
         .bind(unit_code)
         .bind(day)
         .bind(shift.as_str())
-        .bind(by)
+        .bind(assigned_by)
         .bind(at)
         .fetch_one(&mut *tx)
         .await
@@ -175,16 +183,30 @@ impl Db {
         if in_province == 0 {
             bump_scope(&mut tx, &province_scope(&province), Metric::Deployed, 1, at).await?;
         }
+        let entry = Entry {
+            action: Action::Deploy,
+            object: format!("deployment:{id}"),
+            unit: Some(unit_code),
+            before: None,
+            after: Some(json!({"volunteer_id": volunteer_id, "day": day,
+                "shift": shift.as_str()})),
+        };
+        append(&mut tx, by, at, entry).await?;
         tx.commit().await.map_err(StoreError::classify)?;
         Ok(id)
     }
 
     /// Cancels a shift that has no sessions logged. Returns false when there was no such
     /// active shift (or sessions were logged on it).
-    pub async fn cancel_deployment(&self, id: i64, at: i64) -> Result<bool, StoreError> {
+    pub async fn cancel_deployment(
+        &self,
+        id: i64,
+        at: i64,
+        actor: &Actor,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.pool().begin().await.map_err(StoreError::classify)?;
-        let row: Option<(i64, String)> = sqlx::query_as(
-            "SELECT volunteer_id, unit_code FROM deployments d WHERE id = $1 \
+        let row: Option<(i64, String, i64, String)> = sqlx::query_as(
+            "SELECT volunteer_id, unit_code, day, shift FROM deployments d WHERE id = $1 \
              AND cancelled_at IS NULL \
              AND NOT EXISTS (SELECT 1 FROM assists x WHERE x.deployment_id = d.id)",
         )
@@ -192,7 +214,7 @@ impl Db {
         .fetch_optional(&mut *tx)
         .await
         .map_err(StoreError::classify)?;
-        let Some((volunteer_id, unit_code)) = row else {
+        let Some((volunteer_id, unit_code, day, shift)) = row else {
             return Ok(false);
         };
         let done = sqlx::query(
@@ -222,6 +244,15 @@ impl Db {
             )
             .await?;
         }
+        let shift = json!({"volunteer_id": volunteer_id, "day": day, "shift": shift});
+        let entry = Entry {
+            action: Action::DeployCancel,
+            object: format!("deployment:{id}"),
+            unit: Some(&unit_code),
+            before: Some(shift),
+            after: Some(json!({ "cancelled_at": at })),
+        };
+        append(&mut tx, actor, at, entry).await?;
         tx.commit().await.map_err(StoreError::classify)?;
         Ok(true)
     }

@@ -5,6 +5,7 @@
 //! times as Unix seconds. Each dialect has its own migrations holding the same changes.
 
 mod accounts;
+mod audit;
 mod bulk;
 mod campaign;
 mod competency;
@@ -16,8 +17,9 @@ mod roster;
 mod units;
 
 pub use accounts::{AccountRow, AccountSummary, NewAccount, PendingRow};
+pub use audit::{AuditFilter, AuditRow};
 pub use bulk::{BulkSink, BulkValue};
-pub use campaign::{CampaignRow, FiguresRow, NewCampaign, NewFigures};
+pub use campaign::{CampaignChange, CampaignRow, FiguresRow, NewCampaign, NewFigures};
 pub use competency::{
     AssignmentRow, EvidenceRow, NewEvidence, NewStanding, ReadyRow, ResultRow, Saved, StaffRow,
     StandingRow, UnitCountRow,
@@ -86,6 +88,12 @@ impl StoreError {
     }
 }
 
+/// Makes sqlx's `Any` driver know SQLite and PostgreSQL (once per process).
+fn install_drivers() {
+    static DRIVERS: Once = Once::new();
+    DRIVERS.call_once(sqlx::any::install_default_drivers);
+}
+
 /// A handle on the database: cheap to clone, shared by every request.
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -99,8 +107,7 @@ impl Db {
     /// SQLite connections get WAL journaling, foreign keys and a busy timeout, so concurrent
     /// requests wait for each other instead of failing.
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
-        static DRIVERS: Once = Once::new();
-        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        install_drivers();
 
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -134,6 +141,23 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
+    /// Opens a SQLite file only to read it (a backup being checked): one connection, and
+    /// none of the settings a serving database gets, so the file is left exactly as it is.
+    pub async fn open_sqlite_read_only(path: &std::path::Path) -> Result<Db, StoreError> {
+        install_drivers();
+        let url = format!("sqlite://{}?mode=ro", path.display());
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        Ok(Db {
+            pool,
+            backend: Backend::Sqlite,
+        })
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -153,6 +177,32 @@ impl Db {
         Ok(())
     }
 
+    /// Writes a consistent copy of a SQLite database to `path` (`VACUUM INTO`: safe while the
+    /// server is writing; the copy is what was committed when it started). `path` must not
+    /// exist. PostgreSQL is backed up with `pg_dump` instead.
+    pub async fn backup_into(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::UnsupportedUrl);
+        }
+        sqlx::query("VACUUM INTO $1")
+            .bind(path.to_string_lossy().into_owned())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether SQLite finds the database file sound (`PRAGMA integrity_check`); PostgreSQL
+    /// keeps its own.
+    pub async fn is_intact(&self) -> Result<bool, StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Ok(true);
+        }
+        let (answer,): (String,) = sqlx::query_as("PRAGMA integrity_check")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(answer == "ok")
+    }
+
     /// Closes every connection (tests drop their PostgreSQL database afterwards).
     pub async fn close(&self) {
         self.pool.close().await;
@@ -163,17 +213,20 @@ impl Db {
     }
 }
 
+/// The file a `sqlite:` URL names (none for an in-memory database or another kind of URL).
+pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+}
+
 fn create_sqlite_parent_dir(url: &str) {
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:")
-        .split('?')
-        .next()
-        .unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
+    let Some(path) = sqlite_path(url) else {
         return;
-    }
-    if let Some(parent) = std::path::Path::new(path).parent() {
+    };
+    if let Some(parent) = path.parent() {
         if !parent.as_os_str().is_empty() {
             // A failure here surfaces as a clear connect error right after.
             let _ = std::fs::create_dir_all(parent);

@@ -1,11 +1,14 @@
 //! Roster imports: the accounts a roster's codes and contacts already name, and writing a
 //! whole roster in one transaction.
 
+use leptos::serde_json::json;
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 
+use super::audit::{append, Entry};
 use super::rollups::bump;
 use super::{Db, StoreError};
+use crate::domain::audit::{Action, Actor};
 use crate::domain::campaign::Metric;
 use crate::domain::{Cohort, Contact};
 
@@ -137,6 +140,8 @@ impl Db {
         writes: &[RosterWrite],
         at: i64,
         mut progress: impl FnMut(usize),
+        actor: &Actor,
+        source: &str,
     ) -> Result<Vec<i64>, StoreError> {
         let mut tx = self.pool().begin().await.map_err(StoreError::classify)?;
         let mut moved = Vec::new();
@@ -153,10 +158,10 @@ impl Db {
                     contact,
                 } => {
                     let (phone, email) = split(contact);
-                    sqlx::query(
+                    let (id,): (i64,) = sqlx::query_as(
                         "INSERT INTO accounts (full_name, phone, email, password_hash, role, cohort, \
                          unit_code, position_code, token_version, created_at, roster_code, university) \
-                         VALUES ($1, $2, $3, '', 'learner', $4, $5, $6, 0, $7, $8, $9)",
+                         VALUES ($1, $2, $3, '', 'learner', $4, $5, $6, 0, $7, $8, $9) RETURNING id",
                     )
                     .bind(full_name)
                     .bind(phone)
@@ -167,10 +172,20 @@ impl Db {
                     .bind(at)
                     .bind(code)
                     .bind(university.as_deref())
-                    .execute(&mut *tx)
+                    .fetch_one(&mut *tx)
                     .await
                     .map_err(StoreError::classify)?;
                     *members.entry((unit_code.clone(), *cohort)).or_default() += 1;
+                    let entry = Entry {
+                        action: Action::AccountCreate,
+                        object: format!("account:{id}"),
+                        unit: Some(unit_code),
+                        before: None,
+                        after: Some(json!({"roster_code": code, "full_name": full_name,
+                            "cohort": cohort.as_str(), "unit_code": unit_code,
+                            "position_code": position_code, "university": university})),
+                    };
+                    append(&mut tx, actor, at, entry).await?;
                 }
                 RosterWrite::Update {
                     old,
@@ -228,6 +243,21 @@ impl Db {
                     {
                         moved.push(old.id);
                     }
+                    // Contacts are personal data: the log says that one changed, not to what.
+                    let contact_changed =
+                        (old.phone.as_deref(), old.email.as_deref()) != (phone, email);
+                    let entry = Entry {
+                        action: Action::AccountUpdate,
+                        object: format!("account:{}", old.id),
+                        unit: Some(unit_code),
+                        before: Some(json!({"full_name": old.full_name,
+                            "unit_code": old.unit_code, "position_code": old.position_code,
+                            "university": old.university})),
+                        after: Some(json!({"full_name": full_name, "unit_code": unit_code,
+                            "position_code": position_code, "university": university,
+                            "contact_changed": contact_changed})),
+                    };
+                    append(&mut tx, actor, at, entry).await?;
                 }
             }
             progress(i + 1);
@@ -236,6 +266,21 @@ impl Db {
         for ((unit, cohort), delta) in members {
             bump(&mut tx, &unit, &[(Metric::Members(cohort), delta)], at).await?;
         }
+        let created = writes
+            .iter()
+            .filter(|w| matches!(w, RosterWrite::Create { .. }))
+            .count();
+        let entry = Entry {
+            action: Action::RosterImport,
+            object: source.to_owned(),
+            unit: None,
+            before: None,
+            after: Some(
+                json!({"created": created, "updated": writes.len() - created,
+                "moved": moved.len()}),
+            ),
+        };
+        append(&mut tx, actor, at, entry).await?;
         tx.commit().await.map_err(StoreError::classify)?;
         Ok(moved)
     }
@@ -266,6 +311,7 @@ impl Db {
         content: &str,
         checked: &str,
         at: i64,
+        actor: &Actor,
     ) -> Result<i64, StoreError> {
         let mut tx = self.pool().begin().await.map_err(StoreError::classify)?;
         sqlx::query("DELETE FROM roster_uploads WHERE applied_at IS NULL AND uploaded_at < $1")
@@ -285,6 +331,14 @@ impl Db {
         .fetch_one(&mut *tx)
         .await
         .map_err(StoreError::classify)?;
+        let entry = Entry {
+            action: Action::RosterUpload,
+            object: format!("roster:{id}"),
+            unit: None,
+            before: None,
+            after: Some(json!({ "file_name": file_name, "bytes": content.len() })),
+        };
+        append(&mut tx, actor, at, entry).await?;
         tx.commit().await.map_err(StoreError::classify)?;
         Ok(id)
     }

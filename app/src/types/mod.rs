@@ -4,6 +4,7 @@
 //! This module depends only on `domain` and serde: no leptos, no server code, so the store,
 //! the services, the server functions, the pages and the islands all share it.
 
+pub mod audit;
 pub mod campaign;
 pub mod competency;
 pub mod deploy;

@@ -9,13 +9,12 @@ use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Router};
+use axum::Extension;
 use cookie::{Cookie, SameSite};
 
 use super::limiter::LoginLimiter;
 use super::{client_address, same_site_referer, see_other, session_user, set_cookie};
-use super::{Caller, FormPage, SignedIn, Staff};
+use super::{Caller, FormPage, Routes, SignedIn, Staff};
 use crate::auth::SESSION_COOKIE;
 use crate::i18n::{Locale, LANG_COOKIE};
 use crate::request::TEXT_COOKIE;
@@ -24,17 +23,17 @@ use crate::services::{AppState, Limits};
 use crate::types::form::{FormErrors, FormInput, Posted};
 use crate::types::paths;
 
-pub fn routes(limits: Limits) -> Router<AppState> {
-    Router::new()
-        .route("/lang/{code}", get(set_language))
-        .route("/text/{size}", get(set_text_size))
-        .route("/login", post(login))
-        .route("/register", post(register))
-        .route("/activate", post(activate))
-        .route("/logout", post(logout))
-        .route("/account/password", post(change_password))
-        .route("/units/{code}/activation", post(issue_activation))
-        .layer(Extension(Arc::new(LoginLimiter::new(limits))))
+pub fn routes(limits: Limits) -> Routes {
+    Routes::new()
+        .get("/lang/{code}", set_language)
+        .get("/text/{size}", set_text_size)
+        .post("/login", login)
+        .post("/register", register)
+        .post("/activate", activate)
+        .post("/logout", logout)
+        .post("/account/password", change_password)
+        .post("/units/{code}/activation", issue_activation)
+        .extension(Arc::new(LoginLimiter::new(limits)))
 }
 
 /// `GET /lang/{code}`: remembers the language for a year and goes back where the person was.
@@ -181,7 +180,7 @@ async fn issue_activation(
     form: FormInput,
 ) -> Response {
     let account = form.get("account").parse::<i64>().unwrap_or(0);
-    match accounts::issue_activation(&state, &caller.user, &code, account).await {
+    match accounts::issue_activation(&state, &caller.user, &caller.actor(), &code, account).await {
         Ok((name, issued)) => {
             let values = vec![
                 ("issued_name".to_owned(), name),

@@ -2,21 +2,19 @@
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::Router;
 
-use super::{download, see_other, Caller, FormPage, Organizers, Staff};
+use super::{download, see_other, Caller, FormPage, Organizers, Routes, Staff};
 use crate::services::{campaign, AppState};
 use crate::types::form::FormInput;
 use crate::types::paths;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/campaign/settings", post(save_settings))
-        .route("/campaign/export.csv", get(export_city))
-        .route("/campaign/units/{code}/figures", post(save_figures))
-        .route("/campaign/units/{code}/targets", post(save_unit_targets))
-        .route("/campaign/units/{code}/export.csv", get(export_unit))
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/campaign/settings", save_settings)
+        .get("/campaign/export.csv", export_city)
+        .post("/campaign/units/{code}/figures", save_figures)
+        .post("/campaign/units/{code}/targets", save_unit_targets)
+        .get("/campaign/units/{code}/export.csv", export_unit)
 }
 
 /// `POST /campaign/settings`.
@@ -25,7 +23,7 @@ async fn save_settings(
     caller: Caller<Organizers>,
     form: FormInput,
 ) -> Response {
-    match campaign::save_settings(&state, &caller.user, &form).await {
+    match campaign::save_settings(&state, &caller.user, &caller.actor(), &form).await {
         Ok(()) => see_other("/campaign?saved=1"),
         Err(rejection) => {
             FormPage::at("/campaign/settings", form.values_without(&[])).reject(rejection)
@@ -41,7 +39,7 @@ async fn save_figures(
     form: FormInput,
 ) -> Response {
     let page = paths::unit_report(&code);
-    match campaign::save_figures(&state, &caller.user, &code, &form).await {
+    match campaign::save_figures(&state, &caller.user, &caller.actor(), &code, &form).await {
         Ok(()) => see_other(&format!("{page}?saved=1#figures")),
         Err(rejection) => FormPage::at(page, form.values_without(&[])).reject(rejection),
     }
@@ -55,7 +53,7 @@ async fn save_unit_targets(
     form: FormInput,
 ) -> Response {
     let page = paths::unit_report(&code);
-    match campaign::save_unit_targets(&state, &caller.user, &code, &form).await {
+    match campaign::save_unit_targets(&state, &caller.user, &caller.actor(), &code, &form).await {
         Ok(()) => see_other(&format!("{page}?saved=1#goals")),
         Err(rejection) => FormPage::at(page, form.values_without(&[])).reject(rejection),
     }

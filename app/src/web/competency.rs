@@ -2,18 +2,16 @@
 
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::post;
-use axum::Router;
 
-use super::{see_other, Caller, FormPage, Learners, Staff};
+use super::{see_other, Caller, FormPage, Learners, Routes, Staff};
 use crate::services::{competency, AppState};
 use crate::types::form::FormInput;
 use crate::types::paths;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/passport/survey", post(save_survey))
-        .route("/units/{code}/assignments", post(assign_module))
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/passport/survey", save_survey)
+        .post("/units/{code}/assignments", assign_module)
 }
 
 /// `POST /passport/survey`: the learner's skills self-assessment.
@@ -36,7 +34,7 @@ async fn assign_module(
     form: FormInput,
 ) -> Response {
     let page = paths::unit(&code);
-    match competency::assign(&state, &caller.user, &code, &form).await {
+    match competency::assign(&state, &caller.user, &caller.actor(), &code, &form).await {
         Ok(()) => see_other(&format!("{page}#assignments")),
         // The form lives on the unit's page: show that page again, with the errors.
         Err(rejection) => FormPage::at(page, form.values_without(&[])).reject(rejection),

@@ -3,18 +3,16 @@
 
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::post;
-use axum::Router;
 
-use super::{id_in_path, see_other, Caller, FormPage, Learners, Organizers};
+use super::{id_in_path, see_other, Caller, FormPage, Learners, Organizers, Routes};
 use crate::services::{deploy, AppState};
 use crate::types::form::FormInput;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/deploy", post(assign_shift))
-        .route("/deploy/{id}/cancel", post(cancel_shift))
-        .route("/shifts/assists", post(log_assist))
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/deploy", assign_shift)
+        .post("/deploy/{id}/cancel", cancel_shift)
+        .post("/shifts/assists", log_assist)
 }
 
 /// `POST /deploy`: a ready volunteer to a unit for a shift.
@@ -23,7 +21,7 @@ async fn assign_shift(
     caller: Caller<Organizers>,
     form: FormInput,
 ) -> Response {
-    match deploy::assign(&state, &caller.user, &form).await {
+    match deploy::assign(&state, &caller.user, &caller.actor(), &form).await {
         Ok(()) => see_other("/deploy?done=1#planned"),
         Err(rejection) => FormPage::at("/deploy", form.values_without(&[])).reject(rejection),
     }
@@ -37,7 +35,7 @@ async fn cancel_shift(
     _: FormInput,
 ) -> Response {
     let cancelled = match id_in_path(&id) {
-        Ok(id) => deploy::cancel(&state, &caller.user, id).await,
+        Ok(id) => deploy::cancel(&state, &caller.user, &caller.actor(), id).await,
         Err(e) => Err(e.into()),
     };
     match cancelled {

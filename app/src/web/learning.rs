@@ -3,20 +3,18 @@
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::Router;
 
-use super::{see_other, Caller, FormPage, Learners};
+use super::{see_other, Caller, FormPage, Learners, Routes};
 use crate::services::{learning, AppState};
 use crate::types::form::FormInput;
 use crate::types::learning::AfterLesson;
 use crate::types::paths;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/learn/{module}/{lesson}", post(complete_lesson))
-        .route("/quiz/{module}", post(submit_quiz))
-        .route("/content/{module}/assets/{name}", get(content_asset))
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/learn/{module}/{lesson}", complete_lesson)
+        .post("/quiz/{module}", submit_quiz)
+        .get("/content/{module}/assets/{name}", content_asset)
 }
 
 /// `POST /learn/{module}/{lesson}`: the lesson is read; on to the next one (or the quiz).

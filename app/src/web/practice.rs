@@ -3,10 +3,8 @@
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::Router;
 
-use super::{id_in_path, see_other, Caller, FormPage, Learners};
+use super::{id_in_path, see_other, Caller, FormPage, Learners, Routes};
 use crate::domain::practice::Mode;
 use crate::i18n::Locale;
 use crate::services::{practice, AppState};
@@ -14,12 +12,12 @@ use crate::types::form::FormInput;
 use crate::types::paths;
 use crate::types::practice::StepOutcome;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/practice/{procedure}/start", post(start_run))
-        .route("/practice/run/{run}", post(post_run_step))
-        .route("/practice/run/{run}/abandon", post(abandon_run))
-        .route("/practice/run/{run}/reset", post(reset_run))
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/practice/{procedure}/start", start_run)
+        .post("/practice/run/{run}", post_run_step)
+        .post("/practice/run/{run}/abandon", abandon_run)
+        .post("/practice/run/{run}/reset", reset_run)
 }
 
 /// `POST /practice/{procedure}/start`: starts (or resumes) a run of a scenario.

@@ -2,24 +2,23 @@
 //! its preview, then imported all at once; and the template to fill in.
 
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::Router;
 
-use super::{download, id_in_path, see_other, Caller, FormPage, Organizers};
+use super::{download, id_in_path, see_other, Caller, FormPage, Organizers, Routes};
 use crate::services::{roster, AppState};
 use crate::types::form::{FormErrors, FormInput};
 use crate::types::paths;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/roster/template.csv", get(template))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/roster/template.csv", template)
         .route(
+            Method::POST,
             "/roster",
-            post(upload).layer(DefaultBodyLimit::max(roster::MAX_BYTES + 64 * 1024)),
+            axum::routing::post(upload).layer(DefaultBodyLimit::max(roster::MAX_BYTES + 64 * 1024)),
         )
-        .route("/roster/{id}/confirm", post(confirm))
+        .post("/roster/{id}/confirm", confirm)
 }
 
 /// `GET /roster/template.csv` (anyone may download it: it holds two invented people).
@@ -70,7 +69,7 @@ async fn upload(
         errors.add("file", key);
         return FormPage::at("/roster", Vec::new()).show(errors, StatusCode::UNPROCESSABLE_ENTITY);
     };
-    match roster::upload(&state, &caller.user, &name, &bytes).await {
+    match roster::upload(&state, &caller.user, &caller.actor(), &name, &bytes).await {
         Ok(id) => see_other(&paths::roster_upload(id)),
         Err(e) => FormPage::at("/roster", Vec::new()).reject(e.into()),
     }
@@ -88,7 +87,7 @@ async fn confirm(
         Err(e) => return e.into_response(),
     };
     let page = paths::roster_upload(id);
-    match roster::confirm(&state, &caller.user, id).await {
+    match roster::confirm(&state, &caller.user, &caller.actor(), id).await {
         Ok(_) => see_other(&format!("{page}?done=1")),
         // The preview page shows what stands in the way.
         Err(rejection) => FormPage::at(page, Vec::new()).reject(rejection),

@@ -49,7 +49,9 @@ async fn people(client: &Client) {
             unit_code: unit.map(Into::into),
             position_code: None,
         };
-        create_account(&client.state, &spec).await.unwrap();
+        create_account(&client.state, &spec, &crate::harness::operator())
+            .await
+            .unwrap();
     }
 }
 

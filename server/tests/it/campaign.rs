@@ -16,7 +16,7 @@ use crate::competency::{birth_exam, birth_run, officials_run, person};
 use crate::harness::Client;
 use crate::on_both_databases;
 
-fn fixture(name: &str) -> Vec<u8> {
+pub(crate) fn fixture(name: &str) -> Vec<u8> {
     let path = format!(
         "{}/tests/fixtures/roster/{name}",
         env!("CARGO_MANIFEST_DIR")
@@ -121,7 +121,14 @@ async fn every_kind_of_bad_row_is_reported_and_nothing_is_imported(db: Db) {
         .contains(&"Dòng 9, cột mã đơn vị: không có đơn vị hành chính mang mã này.".to_owned()));
 
     // The import refuses the whole file.
-    let result = roster::import(&client.state, &fixture("bad_rows.csv"), |_| {}).await;
+    let result = roster::import(
+        &client.state,
+        &fixture("bad_rows.csv"),
+        |_| {},
+        &crate::harness::operator(),
+        "test",
+    )
+    .await;
     assert!(matches!(result, Err(roster::ImportError::Invalid(_))));
     assert_eq!(
         db.count_accounts().await.unwrap(),
@@ -178,9 +185,15 @@ fn problem_code(p: app::domain::roster::Problem) -> &'static str {
 
 async fn reimporting_changes_nothing_and_a_move_follows_the_counts(db: Db) {
     let client = Client::new(db.clone());
-    let applied = roster::import(&client.state, &fixture("good.csv"), |_| {})
-        .await
-        .unwrap();
+    let applied = roster::import(
+        &client.state,
+        &fixture("good.csv"),
+        |_| {},
+        &crate::harness::operator(),
+        "test",
+    )
+    .await
+    .unwrap();
     assert_eq!(
         (applied.created, applied.updated, applied.unchanged),
         (3, 0, 0)
@@ -208,9 +221,15 @@ async fn reimporting_changes_nothing_and_a_move_follows_the_counts(db: Db) {
     // The same people written another way (semicolons, English headers, "4" for "00004", a
     // lower-case code, a phone with spaces): nothing changes.
     for file in ["good.csv", "good_semicolons.csv"] {
-        let again = roster::import(&client.state, &fixture(file), |_| {})
-            .await
-            .unwrap();
+        let again = roster::import(
+            &client.state,
+            &fixture(file),
+            |_| {},
+            &crate::harness::operator(),
+            "test",
+        )
+        .await
+        .unwrap();
         assert_eq!(
             (again.created, again.updated, again.unchanged),
             (0, 0, 3),
@@ -263,9 +282,15 @@ async fn reimporting_changes_nothing_and_a_move_follows_the_counts(db: Db) {
         stat(&db, "00004", Metric::Meeting(Cohort::Official)).await,
         1
     );
-    let moved = roster::import(&client.state, &fixture("moved.csv"), |_| {})
-        .await
-        .unwrap();
+    let moved = roster::import(
+        &client.state,
+        &fixture("moved.csv"),
+        |_| {},
+        &crate::harness::operator(),
+        "test",
+    )
+    .await
+    .unwrap();
     assert_eq!((moved.created, moved.updated, moved.unchanged), (0, 1, 2));
     assert_eq!(
         stat(&db, "00004", Metric::Members(Cohort::Official)).await,
@@ -980,9 +1005,15 @@ on_both_databases!(officials_exams_move_the_city_dashboard);
 
 async fn an_imported_official_activates_with_the_code_their_unit_gives(db: Db) {
     let client = Client::new(db.clone());
-    roster::import(&client.state, &fixture("good.csv"), |_| {})
-        .await
-        .unwrap();
+    roster::import(
+        &client.state,
+        &fixture("good.csv"),
+        |_| {},
+        &crate::harness::operator(),
+        "test",
+    )
+    .await
+    .unwrap();
     let an = db
         .account_by_contact(&app::domain::Contact::Phone("0912000101".into()))
         .await

@@ -33,7 +33,9 @@ pub(crate) async fn person(
         unit_code: unit.map(str::to_owned),
         position_code: None,
     };
-    let id = create_account(&client.state, &spec).await.unwrap();
+    let id = create_account(&client.state, &spec, &crate::harness::operator())
+        .await
+        .unwrap();
     let mut browser = client.another();
     let reply = browser
         .post_form("/login", &[("contact", contact), ("password", PASSWORD)])

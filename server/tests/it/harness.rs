@@ -200,6 +200,8 @@ pub struct Client {
     router: Router,
     pub state: AppState,
     pub cookies: Vec<(String, String)>,
+    /// The peer address the server sees (as `into_make_service_with_connect_info` gives it).
+    pub connect_info: Option<axum::extract::ConnectInfo<std::net::SocketAddr>>,
 }
 
 /// A response with its body read.
@@ -232,6 +234,7 @@ impl Client {
             router: hocso::router(state.clone()),
             state,
             cookies: Vec::new(),
+            connect_info: None,
         }
     }
 
@@ -241,6 +244,7 @@ impl Client {
             router: hocso::router(state.clone()),
             state,
             cookies: self.cookies.clone(),
+            connect_info: self.connect_info,
         }
     }
 
@@ -250,6 +254,7 @@ impl Client {
             router: self.router.clone(),
             state: self.state.clone(),
             cookies: self.cookies.clone(),
+            connect_info: self.connect_info,
         }
     }
 
@@ -259,6 +264,7 @@ impl Client {
             router: self.router.clone(),
             state: self.state.clone(),
             cookies: Vec::new(),
+            connect_info: None,
         }
     }
 
@@ -366,6 +372,9 @@ impl Client {
                 .join("; ");
             request = request.header(header::COOKIE, cookie);
         }
+        if let Some(info) = self.connect_info {
+            request = request.extension(info);
+        }
         let response: Response<Body> = self
             .router
             .clone()
@@ -397,4 +406,9 @@ impl Client {
         }
         reply
     }
+}
+
+/// The operator tests act as where the code asks who did a privileged act.
+pub fn operator() -> app::domain::audit::Actor {
+    app::domain::audit::Actor::command_line("test")
 }

@@ -22,7 +22,9 @@ async fn learner(client: &Client, contact: &str, cohort: Cohort, position: Optio
         unit_code: Some("00070".into()),
         position_code: position.map(Into::into),
     };
-    create_account(&client.state, &spec).await.unwrap();
+    create_account(&client.state, &spec, &crate::harness::operator())
+        .await
+        .unwrap();
     let mut browser = client.another();
     let reply = browser
         .post_form("/login", &[("contact", contact), ("password", PASSWORD)])

@@ -5,10 +5,13 @@ mod harness;
 
 mod access;
 mod accounts;
+mod audit;
+mod backup;
 mod campaign;
 mod competency;
 mod content;
 mod learning;
+mod matrix;
 mod pages;
 mod practice;
 mod refusals;

@@ -23,7 +23,9 @@ async fn person(client: &Client, contact: &str, role: Role, cohort: Option<Cohor
         unit_code: Some("00070".into()),
         position_code: None,
     };
-    create_account(&client.state, &spec).await.unwrap();
+    create_account(&client.state, &spec, &crate::harness::operator())
+        .await
+        .unwrap();
     let mut browser = client.another();
     let reply = browser
         .post_form("/login", &[("contact", contact), ("password", PASSWORD)])

@@ -108,16 +108,19 @@ async fn apply(db: &Db, state: &app::services::AppState, w: &mut World, e: &Even
             let n = w.learners.len();
             let phone = format!("09120{n:05}");
             let id = if cohort == Cohort::Resident {
-                db.create_account(&NewAccount {
-                    full_name: "Vũ Thị Hòa".into(),
-                    contact: Contact::Phone(phone.clone()),
-                    password_hash: String::new(),
-                    role: Role::Learner,
-                    cohort: Some(cohort),
-                    unit_code: Some(UNITS[unit].into()),
-                    position_code: None,
-                    created_at: now,
-                })
+                db.create_account(
+                    &NewAccount {
+                        full_name: "Vũ Thị Hòa".into(),
+                        contact: Contact::Phone(phone.clone()),
+                        password_hash: String::new(),
+                        role: Role::Learner,
+                        cohort: Some(cohort),
+                        unit_code: Some(UNITS[unit].into()),
+                        position_code: None,
+                        created_at: now,
+                    },
+                    None,
+                )
                 .await
                 .unwrap()
             } else {
@@ -134,6 +137,8 @@ async fn apply(db: &Db, state: &app::services::AppState, w: &mut World, e: &Even
                     }],
                     now,
                     |_| {},
+                    &crate::harness::operator(),
+                    "test",
                 )
                 .await
                 .unwrap();
@@ -171,6 +176,8 @@ async fn apply(db: &Db, state: &app::services::AppState, w: &mut World, e: &Even
                 }],
                 now,
                 |_| {},
+                &crate::harness::operator(),
+                "test",
             )
             .await
             .unwrap();
@@ -226,8 +233,8 @@ async fn apply(db: &Db, state: &app::services::AppState, w: &mut World, e: &Even
                     UNITS[unit],
                     day_start,
                     Shift::ALL[shift],
-                    w.organizer,
                     now,
+                    &app::domain::audit::Actor::person(w.organizer, "Lê Thu Hà", None),
                 )
                 .await
             {
@@ -245,7 +252,11 @@ async fn apply(db: &Db, state: &app::services::AppState, w: &mut World, e: &Even
                 .cloned()
                 .collect();
             if let Some((id, _)) = pick(&open, shift).cloned() {
-                if db.cancel_deployment(id, now).await.unwrap() {
+                if db
+                    .cancel_deployment(id, now, &crate::harness::operator())
+                    .await
+                    .unwrap()
+                {
                     w.shifts.retain(|s| s.0 != id);
                 }
             }
@@ -310,16 +321,19 @@ async fn apply(db: &Db, state: &app::services::AppState, w: &mut World, e: &Even
 async fn run(db: Db, events: Vec<Event>) {
     let state = app_state(db.clone());
     let organizer = db
-        .create_account(&NewAccount {
-            full_name: "Lê Thu Hà".into(),
-            contact: Contact::Email("org@t.vn".into()),
-            password_hash: String::new(),
-            role: Role::Organizer,
-            cohort: None,
-            unit_code: None,
-            position_code: None,
-            created_at: 0,
-        })
+        .create_account(
+            &NewAccount {
+                full_name: "Lê Thu Hà".into(),
+                contact: Contact::Email("org@t.vn".into()),
+                password_hash: String::new(),
+                role: Role::Organizer,
+                cohort: None,
+                unit_code: None,
+                position_code: None,
+                created_at: 0,
+            },
+            None,
+        )
         .await
         .unwrap();
     let mut world = World {

@@ -33,7 +33,10 @@ async fn hanoi_units_are_seeded(db: Db) {
 on_both_databases!(hanoi_units_are_seeded);
 
 async fn accounts_round_trip_and_contacts_are_unique(db: Db) {
-    let id = db.create_account(&resident("0912345678")).await.unwrap();
+    let id = db
+        .create_account(&resident("0912345678"), None)
+        .await
+        .unwrap();
     let row = db
         .account_by_contact(&Contact::Phone("0912345678".into()))
         .await
@@ -46,7 +49,7 @@ async fn accounts_round_trip_and_contacts_are_unique(db: Db) {
     assert_eq!(row.unit_name.as_deref(), Some("Phường Hoàn Kiếm"));
     assert_eq!(row.token_version, 0);
 
-    let again = db.create_account(&resident("+84912345678")).await;
+    let again = db.create_account(&resident("+84912345678"), None).await;
     assert!(matches!(again, Err(StoreError::ContactTaken)), "{again:?}");
     assert_eq!(
         db.count_accounts().await.unwrap(),
@@ -55,7 +58,7 @@ async fn accounts_round_trip_and_contacts_are_unique(db: Db) {
     );
 
     let email = db
-        .create_account(&resident("hoa@example.vn"))
+        .create_account(&resident("hoa@example.vn"), None)
         .await
         .unwrap();
     assert_ne!(email, id);
@@ -65,14 +68,17 @@ on_both_databases!(accounts_round_trip_and_contacts_are_unique);
 async fn an_unknown_unit_is_refused(db: Db) {
     let mut account = resident("0987654321");
     account.unit_code = Some("99999".into());
-    let result = db.create_account(&account).await;
+    let result = db.create_account(&account, None).await;
     assert!(matches!(result, Err(StoreError::NotFound)), "{result:?}");
     assert_eq!(db.count_accounts().await.unwrap(), 0);
 }
 on_both_databases!(an_unknown_unit_is_refused);
 
 async fn token_versions_move_forward(db: Db) {
-    let id = db.create_account(&resident("0912345678")).await.unwrap();
+    let id = db
+        .create_account(&resident("0912345678"), None)
+        .await
+        .unwrap();
     assert_eq!(db.bump_token_version(id).await.unwrap(), 1);
     assert_eq!(db.set_password(id, "$argon2id$other").await.unwrap(), 2);
     let row = db.account_by_id(id).await.unwrap().unwrap();
@@ -86,10 +92,12 @@ async fn token_versions_move_forward(db: Db) {
 on_both_databases!(token_versions_move_forward);
 
 async fn the_directory_can_be_scoped_to_a_unit(db: Db) {
-    db.create_account(&resident("0912345678")).await.unwrap();
+    db.create_account(&resident("0912345678"), None)
+        .await
+        .unwrap();
     let mut other = resident("0987654321");
     other.unit_code = Some("00004".into());
-    db.create_account(&other).await.unwrap();
+    db.create_account(&other, None).await.unwrap();
     assert_eq!(db.list_accounts(None, 10).await.unwrap().len(), 2);
     let ba_dinh = db.list_accounts(Some("00004"), 10).await.unwrap();
     assert_eq!(ba_dinh.len(), 1);

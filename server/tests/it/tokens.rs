@@ -166,9 +166,15 @@ async fn a_session_from_before_a_move_is_refused(db: Db) {
         ))
         .unwrap()
     };
-    app::services::roster::import(&client.state, &fixture("good.csv"), |_| {})
-        .await
-        .unwrap();
+    app::services::roster::import(
+        &client.state,
+        &fixture("good.csv"),
+        |_| {},
+        &crate::harness::operator(),
+        "test",
+    )
+    .await
+    .unwrap();
     let an = db
         .account_by_contact(&Contact::Phone("0912000101".into()))
         .await
@@ -190,15 +196,27 @@ async fn a_session_from_before_a_move_is_refused(db: Db) {
     assert_eq!(try_token(&client, &before).await.0, StatusCode::OK);
 
     // Re-importing the same file changes nothing, and the session stands.
-    app::services::roster::import(&client.state, &fixture("good.csv"), |_| {})
-        .await
-        .unwrap();
+    app::services::roster::import(
+        &client.state,
+        &fixture("good.csv"),
+        |_| {},
+        &crate::harness::operator(),
+        "test",
+    )
+    .await
+    .unwrap();
     assert_eq!(try_token(&client, &before).await.0, StatusCode::OK);
 
     // An moves from Phường Ba Đình to another ward.
-    app::services::roster::import(&client.state, &fixture("moved.csv"), |_| {})
-        .await
-        .unwrap();
+    app::services::roster::import(
+        &client.state,
+        &fixture("moved.csv"),
+        |_| {},
+        &crate::harness::operator(),
+        "test",
+    )
+    .await
+    .unwrap();
     let (status, me) = try_token(&client, &before).await;
     assert_eq!(
         status,
