@@ -42,6 +42,8 @@ pub enum Action {
     AccountCreate,
     /// An account's name, contact, unit or position changed by a roster.
     AccountUpdate,
+    /// What identifies a person removed, their records kept.
+    AccountAnonymise,
     RosterUpload,
     RosterImport,
     /// The campaign's name, dates and city-wide targets.
@@ -58,9 +60,10 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::AccountCreate,
         Action::AccountUpdate,
+        Action::AccountAnonymise,
         Action::RosterUpload,
         Action::RosterImport,
         Action::CampaignSettings,
@@ -77,6 +80,7 @@ impl Action {
         match self {
             Action::AccountCreate => "account.create",
             Action::AccountUpdate => "account.update",
+            Action::AccountAnonymise => "account.anonymise",
             Action::RosterUpload => "roster.upload",
             Action::RosterImport => "roster.import",
             Action::CampaignSettings => "campaign.settings",
@@ -98,6 +102,7 @@ impl Action {
         match self {
             Action::AccountCreate => "audit.actions.account_create",
             Action::AccountUpdate => "audit.actions.account_update",
+            Action::AccountAnonymise => "audit.actions.account_anonymise",
             Action::RosterUpload => "audit.actions.roster_upload",
             Action::RosterImport => "audit.actions.roster_import",
             Action::CampaignSettings => "audit.actions.campaign_settings",

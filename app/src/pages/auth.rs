@@ -204,6 +204,11 @@ pub fn ChangePassword() -> impl IntoView {
             </button>
         </form>
         <p class="hint">{tr!("password.note_revokes")}</p>
+        <h2>{tr!("account.data_heading")}</h2>
+        <p>{tr!("account.data_lead")}</p>
+        <p>
+            <a href="/account/data.json" download="" id="my-data">{tr!("account.data_download")}</a>
+        </p>
     }
     .into_any()
 }

@@ -485,3 +485,105 @@ pub async fn unit_options(state: &AppState) -> Result<Vec<UnitOption>, AppError>
         })
         .collect())
 }
+
+/// Anonymises an account (admins only; the form's `confirm` box must be ticked): see
+/// [`crate::store::Db::anonymise_account`] for what goes and what stays.
+pub async fn anonymise(
+    state: &AppState,
+    user: &CurrentUser,
+    actor: &Actor,
+    account_id: i64,
+    form: &FormInput,
+) -> Posted<()> {
+    if !user.role.may_read_audit() {
+        return Err(AppError::Forbidden.into());
+    }
+    if form.get("confirm") != "yes" {
+        return Err(FormErrors::general("people.errors.confirm_anonymise").into());
+    }
+    let name = crate::tr_in!(crate::i18n::Locale::Vi, "people.anonymous_name");
+    match state
+        .db
+        .anonymise_account(account_id, &name, actor, now())
+        .await
+    {
+        Ok(()) => {
+            tracing::info!(account = account_id, by = user.id, "account anonymised");
+            Ok(())
+        }
+        Err(StoreError::NotFound) => Err(AppError::NotFound.into()),
+        Err(e) => Err(internal(e).into()),
+    }
+}
+
+/// Everything hocso keeps about the signed-in person, as JSON (their right to a copy of
+/// their data): the account, lessons read, quiz attempts, practice runs, evidence and
+/// standing, self-assessment, and a volunteer's shifts and sessions.
+pub async fn my_data(state: &AppState, user: &CurrentUser) -> Result<String, AppError> {
+    use leptos::serde_json::json;
+    let db = &state.db;
+    let account = db
+        .account_by_id(user.id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let lessons = db.completed_lessons(user.id).await.map_err(internal)?;
+    let attempts = db.attempts_of(user.id).await.map_err(internal)?;
+    let runs = db.runs_of(user.id, None).await.map_err(internal)?;
+    let evidence = db.evidence_of(user.id).await.map_err(internal)?;
+    let standing = db.standing(user.id).await.map_err(internal)?;
+    let survey = db.self_assessments(user.id).await.map_err(internal)?;
+    let shifts = db
+        .deployments(None, Some(user.id), 0, 10_000)
+        .await
+        .map_err(internal)?;
+    let assists = db.assists_of(user.id, 10_000).await.map_err(internal)?;
+    let data = json!({
+        "exported_at": now(),
+        "account": {
+            "id": account.id,
+            "full_name": account.full_name,
+            "phone": account.phone,
+            "email": account.email,
+            "role": account.role,
+            "cohort": account.cohort,
+            "unit_code": account.unit_code,
+            "unit_name": account.unit_name,
+            "position_code": account.position_code,
+        },
+        "lessons_read": lessons
+            .iter()
+            .map(|(module, lesson)| json!({"module": module, "lesson": lesson}))
+            .collect::<Vec<_>>(),
+        "quiz_attempts": attempts.iter().map(|a| json!({
+            "id": a.id, "module": a.module_id, "quiz": a.quiz_id, "percent": a.percent,
+            "passed": a.passed == 1, "submitted_at": a.submitted_at,
+            "duration_seconds": a.duration_seconds,
+        })).collect::<Vec<_>>(),
+        "practice_runs": runs.iter().map(|r| json!({
+            "id": r.id, "procedure": r.procedure_id, "scenario": r.scenario_id,
+            "mode": r.mode, "status": r.status, "hints_used": r.hints_used,
+            "started_at": r.started_at, "submitted_at": r.submitted_at,
+        })).collect::<Vec<_>>(),
+        "evidence": evidence.iter().map(|e| json!({
+            "competence": e.competence, "level": e.level, "source": e.source_kind,
+            "source_id": e.source_id, "percent": e.percent, "earned_at": e.earned_at,
+        })).collect::<Vec<_>>(),
+        "standing": standing.map(|s| json!({
+            "position": s.position_id, "met": s.met, "required": s.required,
+            "meets": s.meets == 1, "review_at": s.review_at,
+        })),
+        "self_assessment": survey
+            .iter()
+            .map(|(competence, level)| json!({"competence": competence, "level": level}))
+            .collect::<Vec<_>>(),
+        "shifts": shifts.iter().map(|d| json!({
+            "id": d.id, "unit_code": d.unit_code, "day": d.day, "shift": d.shift,
+        })).collect::<Vec<_>>(),
+        "assisted_sessions": assists.iter().map(|a| json!({
+            "id": a.id, "unit_code": a.unit_code, "procedure": a.procedure_id,
+            "outcome": a.outcome, "minutes": a.minutes, "at": a.at,
+        })).collect::<Vec<_>>(),
+    });
+    leptos::serde_json::to_string_pretty(&data).map_err(internal)
+}

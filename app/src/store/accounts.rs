@@ -149,6 +149,71 @@ impl Db {
             .map_err(StoreError::classify)
     }
 
+    /// Removes what identifies a person (name, phone, email, password, roster code,
+    /// university, the phone a volunteer noted for them, any activation code) and ends their
+    /// sessions, keeping what the campaign counts: role, cohort, unit, position and every
+    /// record of learning, practice, evidence and sessions, so no count moves. The contact
+    /// becomes `an-danh-<id>@hocso.invalid` (an account needs one; `.invalid` reaches nobody).
+    /// Admins are not anonymised this way ([`StoreError::NotFound`], as for no account).
+    pub async fn anonymise_account(
+        &self,
+        id: i64,
+        name: &str,
+        actor: &Actor,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await.map_err(StoreError::classify)?;
+        let row: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT role, unit_code, phone FROM accounts WHERE id = $1 AND role <> 'admin'",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(StoreError::classify)?;
+        let Some((role, unit, phone)) = row else {
+            return Err(StoreError::NotFound);
+        };
+        sqlx::query(
+            "UPDATE accounts SET full_name = $1, phone = NULL, email = $2, password_hash = '', \
+             roster_code = NULL, university = NULL, token_version = token_version + 1 \
+             WHERE id = $3",
+        )
+        .bind(name)
+        .bind(format!("an-danh-{id}@hocso.invalid"))
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::classify)?;
+        sqlx::query("DELETE FROM activation_codes WHERE account_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::classify)?;
+        sqlx::query("UPDATE assists SET resident_phone = NULL WHERE resident_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::classify)?;
+        if let Some(phone) = phone {
+            sqlx::query("UPDATE assists SET resident_phone = NULL WHERE resident_phone = $1")
+                .bind(phone)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::classify)?;
+        }
+        // The entry says who was anonymised by number only: it must not keep what was removed.
+        let entry = Entry {
+            action: Action::AccountAnonymise,
+            object: format!("account:{id}"),
+            unit: unit.as_deref(),
+            before: Some(json!({ "role": role })),
+            after: Some(json!({ "anonymised": true })),
+        };
+        append(&mut tx, actor, at, entry).await?;
+        tx.commit().await.map_err(StoreError::classify)?;
+        Ok(())
+    }
+
     /// Invalidates every token issued so far to this account; returns the new version.
     pub async fn bump_token_version(&self, id: i64) -> Result<i64, StoreError> {
         let (version,): (i64,) = sqlx::query_as(

@@ -14,7 +14,7 @@ use cookie::{Cookie, SameSite};
 
 use super::limiter::LoginLimiter;
 use super::{client_address, same_site_referer, see_other, session_user, set_cookie};
-use super::{Caller, FormPage, Routes, SignedIn, Staff};
+use super::{download, id_in_path, Admins, Caller, FormPage, Routes, SignedIn, Staff};
 use crate::auth::SESSION_COOKIE;
 use crate::i18n::{Locale, LANG_COOKIE};
 use crate::request::TEXT_COOKIE;
@@ -33,6 +33,8 @@ pub fn routes(limits: Limits) -> Routes {
         .post("/logout", logout)
         .post("/account/password", change_password)
         .post("/units/{code}/activation", issue_activation)
+        .get("/account/data.json", my_data)
+        .post("/people/{id}/anonymise", anonymise)
         .extension(Arc::new(LoginLimiter::new(limits)))
 }
 
@@ -169,6 +171,41 @@ async fn change_password(
     }
     let changed = accounts::change_password(&state, &caller.user, &form).await;
     signed_in(&state, changed, Some("/account/password?done=1"), page())
+}
+
+/// `GET /account/data.json`: everything hocso keeps about the signed-in person.
+async fn my_data(State(state): State<AppState>, caller: Caller<SignedIn>) -> Response {
+    match accounts::my_data(&state, &caller.user).await {
+        Ok(body) => {
+            let mut response = download(
+                "application/json; charset=utf-8",
+                "hocso-du-lieu-cua-toi.json",
+                body,
+            );
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /people/{id}/anonymise` (admins; the `confirm` box ticked).
+async fn anonymise(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    caller: Caller<Admins>,
+    form: FormInput,
+) -> Response {
+    let done = match id_in_path(&id) {
+        Ok(id) => accounts::anonymise(&state, &caller.user, &caller.actor(), id, &form).await,
+        Err(e) => Err(e.into()),
+    };
+    match done {
+        Ok(()) => see_other("/people?anonymised=1"),
+        Err(rejection) => FormPage::at("/people", Vec::new()).reject(rejection),
+    }
 }
 
 /// `POST /units/{code}/activation`: a one-time activation code for a learner of the unit

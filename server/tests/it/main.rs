@@ -13,6 +13,7 @@ mod content;
 mod learning;
 mod matrix;
 mod pages;
+mod personal_data;
 mod practice;
 mod refusals;
 mod rollups;

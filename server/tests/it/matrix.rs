@@ -267,6 +267,9 @@ fn rows() -> Vec<Row> {
             ..post("/logout", Anyone, &[])
         },
         post("/account/password", SignedIn, &[("current", "sai")]),
+        get("/account/data.json", SignedIn),
+        // Without the confirmation box: let in, nothing anonymised.
+        post("/people/{id}/anonymise", Admins, &[]),
         post(
             "/units/{code}/activation",
             StaffOfUnit,
@@ -382,6 +385,7 @@ impl Records {
             ("module", t) if t.starts_with("/content/") => "public module",
             ("id", t) if t.starts_with("/roster") => "roster",
             ("id", t) if t.starts_with("/deploy") => "deployment",
+            ("id", t) if t.starts_with("/people") => "pending",
             (name, _) => name,
         };
         match name {
