@@ -10,6 +10,7 @@ mod backup;
 mod campaign;
 mod competency;
 mod content;
+mod fuzz;
 mod learning;
 mod matrix;
 mod pages;
