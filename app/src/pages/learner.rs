@@ -478,6 +478,7 @@ pub fn ResultPage() -> impl IntoView {
                             <h2>{tr!("result.next_steps")}</h2>
                             {next}
                             <h2>{tr!("result.answers")}</h2>
+                            {(!r.passed).then(|| view! { <p class="hint" id="answers-after-pass">{tr!("result.answers_after_pass")}</p> })}
                             <ol class="answers">
                                 {r
                                     .questions
@@ -505,7 +506,7 @@ pub fn ResultPage() -> impl IntoView {
                                                         },
                                                     )}
                                                 </p>
-                                                {(!q.correct)
+                                                {(!q.correct && !q.right_answer.is_empty())
                                                     .then(|| {
                                                         view! {
                                                             <p>

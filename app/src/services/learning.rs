@@ -388,12 +388,21 @@ pub async fn result(
             },
         }
     };
+    // The right answers (and the explanations that give them away) come only with a pass:
+    // otherwise a second attempt could copy them, and two copied quizzes make a verified level.
+    let reveal = attempt.passed == 1;
     let mut questions = Vec::new();
     let mut reread: Vec<String> = Vec::new();
     for (i, q) in quiz.questions.iter().enumerate() {
         let answer = answers.get(i).cloned().unwrap_or_default();
         let correct = rescored.correct.get(i).copied().unwrap_or(false);
-        let (your_answer, right_answer, feedback) = describe(q, &answer, locale);
+        let (your_answer, mut right_answer, mut feedback) = describe(q, &answer, locale);
+        if !reveal {
+            right_answer.clear();
+            if !correct {
+                feedback.clear();
+            }
+        }
         if !correct && !reread.contains(&q.lesson) {
             reread.push(q.lesson.clone());
         }

@@ -88,6 +88,7 @@ pub struct QuestionResult {
     pub prompt: String,
     pub correct: bool,
     pub your_answer: Vec<String>,
+    /// Empty unless the attempt passed.
     pub right_answer: Vec<String>,
     /// Explanations: the feedback of the options chosen (or the question's own).
     pub feedback: Vec<String>,

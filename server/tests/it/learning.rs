@@ -173,17 +173,48 @@ async fn wrong_answers_get_feedback_and_lessons_to_reread(db: Db) {
         result.body
     );
     assert!(result.body.contains("Bạn chưa đạt"));
-    // The chosen option's own feedback, the right answer, and the question's explanation.
-    assert!(result.body.contains("Sai: đây là kiểu tên miền giả mạo."));
-    assert!(result.body.contains("Đáp án đúng: dichvucong.gov.vn"));
-    assert!(result.body.contains("Việt Nam là quốc tịch"));
-    assert!(result
-        .body
-        .contains("Đáp án đúng: Đăng nhập; Tìm thủ tục; Nộp hồ sơ"));
+    // Which answers were wrong, but not what is right: that would make the retake a copy.
+    assert!(result.body.contains("Đáp án đúng chỉ hiện khi bạn đạt"));
+    for given_away in [
+        "Đáp án đúng: dichvucong.gov.vn",
+        "Sai: đây là kiểu tên miền giả mạo.",
+        "Việt Nam là quốc tịch",
+        "Đăng nhập; Tìm thủ tục; Nộp hồ sơ",
+    ] {
+        assert!(!result.body.contains(given_away), "{given_away}");
+    }
+    let id = submitted.location().unwrap().rsplit('/').next().unwrap();
+    let data = hoa.server_fn("learn/result", &[("attempt", id)]).await;
+    assert!(
+        !data.body.contains("dichvucong.gov.vn"),
+        "nor through the server function: {}",
+        data.body
+    );
     // What to do next: reread both lessons, then retry.
     assert!(result.body.contains("href=\"/learn/thu-nghiem/bai-mot\""));
     assert!(result.body.contains("href=\"/learn/thu-nghiem/bai-hai\""));
     assert!(result.body.contains("Làm lại bài kiểm tra"));
+
+    // A pass (3 of 4) shows the right answer of the one still wrong, with its explanation.
+    let passed = hoa
+        .post_form(
+            "/quiz/thu-nghiem",
+            &[
+                ("q-q1", "b"),
+                ("q-q2", "login"),
+                ("q-q2", "find"),
+                ("q-q3", "false"),
+                ("q-q4-login", "1"),
+                ("q-q4-find", "2"),
+                ("q-q4-submit", "3"),
+            ],
+        )
+        .await;
+    let result = hoa.get(passed.location().unwrap()).await;
+    assert!(result.body.contains("Bạn trả lời đúng 3/4 câu"), "{}", result.body);
+    assert!(result.body.contains("Sai: đây là kiểu tên miền giả mạo."));
+    assert!(result.body.contains("Đáp án đúng: dichvucong.gov.vn"));
+    assert!(!result.body.contains("Đáp án đúng chỉ hiện khi bạn đạt"));
 }
 on_both_databases!(wrong_answers_get_feedback_and_lessons_to_reread);
 
