@@ -188,6 +188,7 @@ pub fn ProcedurePage() -> impl IntoView {
                                                     {difficulty(s.difficulty)}
                                                     {best.map(|b| view! { " · " {b} })}
                                                 </p>
+                                                {s.seen.then(|| view! { <p class="hint seen-case">{tr!("practice.case_seen")}</p> })}
                                                 {match s.active {
                                                     Some((run, mode)) => {
                                                         let href = format!("/practice/run/{run}");

@@ -202,6 +202,8 @@ pub async fn procedure(
                         .find(|r| r.status().is_active())
                         .map(|r| (r.id, r.mode())),
                     best_exam: best_exam(of_scenario()).0,
+                    seen: of_scenario()
+                        .any(|r| r.mode() == Mode::Guided || r.submitted_at.is_some()),
                 }
             })
             .collect(),
@@ -756,8 +758,10 @@ async fn step_run(
         let seconds = (at - row.started_at).max(0);
         let score = score_of(p, s, &inputs, mode, seconds, hints_used);
         let findings = leptos::serde_json::to_string(&score).map_err(internal)?;
-        // Only exam runs are evidence: guided runs help, so they prove less.
-        let evidence = if mode.is_evidence() {
+        // Only exam runs are evidence (guided runs help, so they prove less), and only on a
+        // case the learner had not seen: a case practised with hints or reviewed is a copy.
+        let fresh = mode.is_evidence() && !state.db.case_seen_before(row.id).await.map_err(internal)?;
+        let evidence = if fresh {
             super::competency::run_evidence(p, score.percent, at)
         } else {
             Vec::new()

@@ -211,6 +211,23 @@ impl Db {
         Ok(true)
     }
 
+    /// Whether the learner had seen run `id`'s case before starting it: an earlier run of the
+    /// same scenario that was guided (hints, the right answers step by step) or submitted (its
+    /// review shows the right answers).
+    pub async fn case_seen_before(&self, id: i64) -> Result<bool, StoreError> {
+        let seen: Option<(i64,)> = sqlx::query_as(
+            "SELECT 1 FROM practice_runs r JOIN practice_runs e \
+             ON e.account_id = r.account_id AND e.procedure_id = r.procedure_id \
+             AND e.scenario_id = r.scenario_id AND e.id < r.id \
+             WHERE r.id = $1 AND (e.mode = 'guided' OR e.status = 'submitted') LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(StoreError::classify)?;
+        Ok(seen.is_some())
+    }
+
     /// Abandons an unfinished run. False when there was none to abandon.
     pub async fn abandon_run(&self, id: i64, account_id: i64, at: i64) -> Result<bool, StoreError> {
         let done = sqlx::query(

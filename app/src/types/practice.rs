@@ -29,6 +29,9 @@ pub struct ScenarioEntry {
     /// The learner's unfinished run of this scenario: (run id, mode).
     pub active: Option<(i64, Mode)>,
     pub best_exam: Option<u32>,
+    /// The learner has seen this case (a guided run, or a submitted run's review): an exam on
+    /// it is scored but is no evidence.
+    pub seen: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -58,10 +58,20 @@ pub(crate) async fn step(browser: &mut Client, run: &str, step: &str, fields: &[
 
 /// Runs an officials' fixture procedure (`chi-can-bo` or `chi-can-bo-hai`) right, in `mode`.
 pub(crate) async fn officials_run(browser: &mut Client, procedure: &str, mode: &str) {
+    officials_case(browser, procedure, "mot", mode).await;
+}
+
+/// The same, on one of `chi-can-bo`'s cases (`mot`, `hai`, `ba`: the same person).
+pub(crate) async fn officials_case(
+    browser: &mut Client,
+    procedure: &str,
+    scenario: &str,
+    mode: &str,
+) {
     let reply = browser
         .post_form(
             &format!("/practice/{procedure}/start"),
-            &[("scenario", "mot"), ("mode", mode)],
+            &[("scenario", scenario), ("mode", mode)],
         )
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
@@ -225,9 +235,16 @@ async fn an_officials_gap_closes_after_exam_runs_and_the_unit_moves(db: Db) {
     // A guided run helps but proves nothing.
     officials_run(&mut lan, "chi-can-bo", "guided").await;
     assert!(db.evidence_of(lan_id).await.unwrap().is_empty());
-
-    // One exam is one assessment: the rule wants two different ones.
+    // Nor does an exam on the case just practised with hints: it would be a copy. The page
+    // says so beside that case, and only that one.
+    let page = lan.get("/practice/chi-can-bo").await;
+    assert_eq!(page.body.matches("seen-case").count(), 1, "{}", page.body);
     officials_run(&mut lan, "chi-can-bo", "exam").await;
+    assert!(db.evidence_of(lan_id).await.unwrap().is_empty());
+
+    // One exam on a case not seen is one assessment: the rule wants two different ones.
+    officials_case(&mut lan, "chi-can-bo", "hai", "exam").await;
+    assert_eq!(db.evidence_of(lan_id).await.unwrap().len(), 1);
     let passport = lan.get("/passport").await;
     assert!(
         passport.body.contains("Còn thiếu 2 bậc"),
@@ -238,8 +255,8 @@ async fn an_officials_gap_closes_after_exam_runs_and_the_unit_moves(db: Db) {
         passport.body.contains("hợp lệ"),
         "the piece is listed as valid"
     );
-    // The same procedure again still counts once.
-    officials_run(&mut lan, "chi-can-bo", "exam").await;
+    // The same procedure again, on its last unseen case, still counts once.
+    officials_case(&mut lan, "chi-can-bo", "ba", "exam").await;
     assert!(lan.get("/passport").await.body.contains("Còn thiếu 2 bậc"));
     assert_eq!(counts(&db, "00004", "official").await, (0, 0));
 
