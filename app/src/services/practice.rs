@@ -760,7 +760,8 @@ async fn step_run(
         let findings = leptos::serde_json::to_string(&score).map_err(internal)?;
         // Only exam runs are evidence (guided runs help, so they prove less), and only on a
         // case the learner had not seen: a case practised with hints or reviewed is a copy.
-        let fresh = mode.is_evidence() && !state.db.case_seen_before(row.id).await.map_err(internal)?;
+        let fresh =
+            mode.is_evidence() && !state.db.case_seen_before(row.id).await.map_err(internal)?;
         let evidence = if fresh {
             super::competency::run_evidence(p, score.percent, at)
         } else {

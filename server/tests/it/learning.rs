@@ -211,7 +211,11 @@ async fn wrong_answers_get_feedback_and_lessons_to_reread(db: Db) {
         )
         .await;
     let result = hoa.get(passed.location().unwrap()).await;
-    assert!(result.body.contains("Bạn trả lời đúng 3/4 câu"), "{}", result.body);
+    assert!(
+        result.body.contains("Bạn trả lời đúng 3/4 câu"),
+        "{}",
+        result.body
+    );
     assert!(result.body.contains("Sai: đây là kiểu tên miền giả mạo."));
     assert!(result.body.contains("Đáp án đúng: dichvucong.gov.vn"));
     assert!(!result.body.contains("Đáp án đúng chỉ hiện khi bạn đạt"));
