@@ -3,70 +3,47 @@
 use axum::http::StatusCode;
 
 use app::domain::{Cohort, Role};
-use app::services::accounts::{create_account, AccountSpec};
 use app::store::Db;
 
-use crate::harness::Client;
+use crate::harness::{make_accounts, sign_in, Client};
 use crate::on_both_databases;
-
-const PASSWORD: &str = "mật khẩu thử nghiệm dài";
 
 /// Creates one account per role (the unit manager and learner in Phường Ba Đình, 00004, plus a
 /// learner in Phường Hoàn Kiếm, 00070) and returns their contacts.
 async fn people(client: &Client) {
-    let accounts = [
-        ("Trần Minh Quân", "admin@t.vn", Role::Admin, None, None),
-        ("Lê Thu Hà", "organizer@t.vn", Role::Organizer, None, None),
-        (
-            "Phạm Văn Đức",
-            "manager@t.vn",
-            Role::UnitManager,
-            None,
-            Some("00004"),
-        ),
-        (
-            "Nguyễn Thị Lan",
-            "learner@t.vn",
-            Role::Learner,
-            Some(Cohort::Official),
-            Some("00004"),
-        ),
-        (
-            "Vũ Thị Hòa",
-            "other@t.vn",
-            Role::Learner,
-            Some(Cohort::Resident),
-            Some("00070"),
-        ),
-    ];
-    for (name, contact, role, cohort, unit) in accounts {
-        let spec = AccountSpec {
-            full_name: name.into(),
-            contact: contact.into(),
-            password: PASSWORD.into(),
-            role,
-            cohort,
-            unit_code: unit.map(Into::into),
-            position_code: None,
-        };
-        create_account(&client.state, &spec, &crate::harness::operator())
-            .await
-            .unwrap();
-    }
+    make_accounts(
+        client,
+        &[
+            ("Trần Minh Quân", "admin@t.vn", Role::Admin, None, None),
+            ("Lê Thu Hà", "organizer@t.vn", Role::Organizer, None, None),
+            (
+                "Phạm Văn Đức",
+                "manager@t.vn",
+                Role::UnitManager,
+                None,
+                Some("00004"),
+            ),
+            (
+                "Nguyễn Thị Lan",
+                "learner@t.vn",
+                Role::Learner,
+                Some(Cohort::Official),
+                Some("00004"),
+            ),
+            (
+                "Vũ Thị Hòa",
+                "other@t.vn",
+                Role::Learner,
+                Some(Cohort::Resident),
+                Some("00070"),
+            ),
+        ],
+    )
+    .await;
 }
 
 async fn signed_in(client: &Client, contact: &str) -> Client {
-    let mut browser = client.another();
-    let reply = browser
-        .post_form("/login", &[("contact", contact), ("password", PASSWORD)])
-        .await;
-    assert_eq!(
-        reply.status,
-        StatusCode::SEE_OTHER,
-        "{contact}: {}",
-        reply.body
-    );
-    browser
+    sign_in(client, contact).await
 }
 
 /// The role × scope table of the people directory server function.

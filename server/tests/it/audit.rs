@@ -9,38 +9,27 @@ use axum::http::StatusCode;
 use sqlx::{Connection, Executor};
 
 use app::domain::Role;
-use app::services::accounts::{create_account, AccountSpec};
 use app::store::{AuditFilter, AuditRow, Db};
 
-use crate::harness::Client;
+use crate::harness::{make_accounts, Client, PASSWORD};
 use crate::on_both_databases;
 
-const PASSWORD: &str = "mật khẩu thử nghiệm dài";
-
 async fn staff(client: &Client) {
-    for (name, contact, role, unit) in [
-        ("Trần Minh Quân", "admin@t.vn", Role::Admin, None),
-        ("Lê Thu Hà", "organizer@t.vn", Role::Organizer, None),
-        (
-            "Phạm Văn Đức",
-            "manager@t.vn",
-            Role::UnitManager,
-            Some("00004"),
-        ),
-    ] {
-        let spec = AccountSpec {
-            full_name: name.into(),
-            contact: contact.into(),
-            password: PASSWORD.into(),
-            role,
-            cohort: None,
-            unit_code: unit.map(Into::into),
-            position_code: None,
-        };
-        create_account(&client.state, &spec, &crate::harness::operator())
-            .await
-            .unwrap();
-    }
+    make_accounts(
+        client,
+        &[
+            ("Trần Minh Quân", "admin@t.vn", Role::Admin, None, None),
+            ("Lê Thu Hà", "organizer@t.vn", Role::Organizer, None, None),
+            (
+                "Phạm Văn Đức",
+                "manager@t.vn",
+                Role::UnitManager,
+                None,
+                Some("00004"),
+            ),
+        ],
+    )
+    .await;
 }
 
 /// A browser signed in as `contact`, whose requests come from `address`.

@@ -412,3 +412,51 @@ impl Client {
 pub fn operator() -> app::domain::audit::Actor {
     app::domain::audit::Actor::command_line("test")
 }
+
+/// The password of every account [`make_accounts`] makes.
+pub const PASSWORD: &str = "mật khẩu thử nghiệm dài";
+
+/// An account to make: name, contact, role, cohort, unit code.
+pub type Person<'a> = (
+    &'a str,
+    &'a str,
+    app::domain::Role,
+    Option<app::domain::Cohort>,
+    Option<&'a str>,
+);
+
+/// Makes these accounts (with [`PASSWORD`], by the test operator); returns their ids in order.
+pub async fn make_accounts(client: &Client, people: &[Person<'_>]) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for (name, contact, role, cohort, unit) in people {
+        let spec = app::services::accounts::AccountSpec {
+            full_name: (*name).into(),
+            contact: (*contact).into(),
+            password: PASSWORD.into(),
+            role: *role,
+            cohort: *cohort,
+            unit_code: unit.map(Into::into),
+            position_code: None,
+        };
+        let id = app::services::accounts::create_account(&client.state, &spec, &operator())
+            .await
+            .unwrap_or_else(|e| panic!("{contact}: {e}"));
+        ids.push(id);
+    }
+    ids
+}
+
+/// A new browser signed in as `contact` (with [`PASSWORD`]).
+pub async fn sign_in(client: &Client, contact: &str) -> Client {
+    let mut browser = client.another();
+    let reply = browser
+        .post_form("/login", &[("contact", contact), ("password", PASSWORD)])
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::SEE_OTHER,
+        "{contact}: {}",
+        reply.body
+    );
+    browser
+}

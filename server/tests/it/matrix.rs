@@ -14,10 +14,9 @@ use app::services::accounts::{create_account, AccountSpec};
 use app::store::{Db, NewAccount};
 use hocso::Door;
 
-use crate::harness::{Client, Reply};
+use crate::harness::{sign_in, Client, Reply, PASSWORD};
 use crate::on_both_databases;
 
-const PASSWORD: &str = "mật khẩu thử nghiệm dài";
 /// The callers' own ward (Phường Ba Đình) and another (Phường Hoàn Kiếm).
 const WARD_A: &str = "00004";
 const WARD_B: &str = "00070";
@@ -515,15 +514,6 @@ async fn people(client: &Client) -> Vec<(Person, i64)> {
         .await
         .unwrap();
     ids
-}
-
-async fn sign_in(client: &Client, contact: &str) -> Client {
-    let mut browser = client.another();
-    let reply = browser
-        .post_form("/login", &[("contact", contact), ("password", PASSWORD)])
-        .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{contact}");
-    browser
 }
 
 /// The number at the end of a redirect's address (`/practice/run/7` → 7).

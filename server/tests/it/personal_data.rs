@@ -4,55 +4,34 @@
 use axum::http::StatusCode;
 
 use app::domain::{Cohort, Contact, Role};
-use app::services::accounts::{create_account, AccountSpec};
 use app::store::{AuditFilter, Db};
 
-use crate::harness::Client;
+use crate::harness::{make_accounts, sign_in, Client, PASSWORD};
 use crate::on_both_databases;
 
-const PASSWORD: &str = "mật khẩu thử nghiệm dài";
-
 async fn people(client: &Client) {
-    for (name, contact, role, cohort, unit) in [
-        ("Trần Minh Quân", "admin@t.vn", Role::Admin, None, None),
-        ("Lê Thu Hà", "organizer@t.vn", Role::Organizer, None, None),
-        (
-            "Bùi Văn Tư",
-            "0912345678",
-            Role::Learner,
-            Some(Cohort::Resident),
-            Some("00004"),
-        ),
-        (
-            "Vũ Thị Hòa",
-            "hoa@t.vn",
-            Role::Learner,
-            Some(Cohort::Resident),
-            Some("00004"),
-        ),
-    ] {
-        let spec = AccountSpec {
-            full_name: name.into(),
-            contact: contact.into(),
-            password: PASSWORD.into(),
-            role,
-            cohort,
-            unit_code: unit.map(Into::into),
-            position_code: None,
-        };
-        create_account(&client.state, &spec, &crate::harness::operator())
-            .await
-            .unwrap();
-    }
-}
-
-async fn sign_in(client: &Client, contact: &str) -> Client {
-    let mut browser = client.another();
-    let reply = browser
-        .post_form("/login", &[("contact", contact), ("password", PASSWORD)])
-        .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{contact}");
-    browser
+    make_accounts(
+        client,
+        &[
+            ("Trần Minh Quân", "admin@t.vn", Role::Admin, None, None),
+            ("Lê Thu Hà", "organizer@t.vn", Role::Organizer, None, None),
+            (
+                "Bùi Văn Tư",
+                "0912345678",
+                Role::Learner,
+                Some(Cohort::Resident),
+                Some("00004"),
+            ),
+            (
+                "Vũ Thị Hòa",
+                "hoa@t.vn",
+                Role::Learner,
+                Some(Cohort::Resident),
+                Some("00004"),
+            ),
+        ],
+    )
+    .await;
 }
 
 async fn id_of(db: &Db, contact: &str) -> i64 {
