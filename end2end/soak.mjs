@@ -21,7 +21,7 @@ const people = {
   organizer: ['tochuc@hocso.test', 'to-chuc-demo-2025'],
 };
 
-const stats = { requests: 0, byClass: {}, byKind: {}, errors5xx: [], failures: [], latencies: [] };
+const stats = { requests: 0, byClass: {}, byKind: {}, refused: {}, errors5xx: [], failures: [], latencies: [] };
 
 function rss() {
   if (!PID) return null;
@@ -57,6 +57,10 @@ async function request(kind, path, { cookie, form, json } = {}) {
   const cls = `${Math.floor(response.status / 100)}xx`;
   stats.byClass[cls] = (stats.byClass[cls] ?? 0) + 1;
   stats.byKind[kind] = (stats.byKind[kind] ?? 0) + 1;
+  if (response.status >= 400 && response.status < 500) {
+    const key = `${response.status} ${form ? 'POST' : 'GET'} ${kind}`;
+    stats.refused[key] = (stats.refused[key] ?? 0) + 1;
+  }
   if (response.status >= 500) stats.errors5xx.push(`${response.status} ${kind} ${path}`);
   return { status: response.status, text, headers: response.headers };
 }
@@ -100,7 +104,14 @@ function quizAnswers(html) {
   for (const m of html.matchAll(/<input[^>]*name="(q-[^"]+)"[^>]*value="([^"]*)"/g)) {
     if (!(m[1] in form)) form[m[1]] = m[2];
   }
-  for (const m of html.matchAll(/<select[^>]*name="(q-[^"]+)"/g)) form[m[1]] = '1';
+  // An ordering question's items must take distinct positions: number them per question.
+  for (const question of html.split('<fieldset').slice(1)) {
+    let position = 0;
+    for (const m of question.matchAll(/<select[^>]*name="(q-[^"]+)"/g)) {
+      position += 1;
+      form[m[1]] = String(position);
+    }
+  }
   return form;
 }
 
@@ -184,6 +195,7 @@ console.log(JSON.stringify({
   per_second: Math.round(stats.requests / elapsed),
   by_class: stats.byClass,
   by_kind: stats.byKind,
+  refused_4xx: stats.refused,
   latency_ms: { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1)?.toFixed(1) },
   errors_5xx: stats.errors5xx.length,
   first_5xx: stats.errors5xx.slice(0, 10),
