@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod calendar;
 pub mod campaign;
 pub mod citizen_id;
 pub mod competency;
