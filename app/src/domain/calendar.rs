@@ -167,6 +167,10 @@ mod tests {
         Date::new(year, month, day).expect("a real date")
     }
 
+    fn at(day: Date, hour: u8) -> Received {
+        Received { day, hour }
+    }
+
     /// 2026 as announced: Tết 14–22 February, Hùng Kings' day on Sunday 26 April moved to
     /// Monday 27, 30 April and 1 May, National Day 1–2 September.
     fn year_2026() -> WorkingCalendar {
@@ -188,21 +192,12 @@ mod tests {
     fn a_same_day_procedure_is_due_today_before_the_cut_off_and_next_working_day_after() {
         let cal = year_2026();
         let friday = d(4, 12, 2026);
-        let morning = Received {
-            day: friday,
-            hour: 9,
-        };
-        let late = Received {
-            day: friday,
-            hour: 15,
-        };
+        let morning = at(friday, 9);
+        let late = at(friday, 15);
         assert_eq!(cal.due_date(morning, TimeLimit::SameDay), Ok(friday));
         assert_eq!(cal.due_date(late, TimeLimit::SameDay), Ok(d(7, 12, 2026)));
         // Filed online on a Saturday: received on Monday.
-        let saturday = Received {
-            day: d(5, 12, 2026),
-            hour: 8,
-        };
+        let saturday = at(d(5, 12, 2026), 8);
         assert_eq!(
             cal.due_date(saturday, TimeLimit::SameDay),
             Ok(d(7, 12, 2026))
@@ -213,29 +208,20 @@ mod tests {
     fn working_days_skip_weekends_and_holidays() {
         let cal = year_2026();
         // Thursday 26 November + 3 working days: Friday 27, Monday 30, Tuesday 1 December.
-        let thursday = Received {
-            day: d(26, 11, 2026),
-            hour: 10,
-        };
+        let thursday = at(d(26, 11, 2026), 10);
         assert_eq!(
             cal.due_date(thursday, TimeLimit::WorkingDays(3)),
             Ok(d(1, 12, 2026))
         );
         // Before Tết: Thursday 12 February + 3 = Fri 13, then 23, 24 February.
-        let before_tet = Received {
-            day: d(12, 2, 2026),
-            hour: 10,
-        };
+        let before_tet = at(d(12, 2, 2026), 10);
         assert_eq!(
             cal.due_date(before_tet, TimeLimit::WorkingDays(3)),
             Ok(d(24, 2, 2026))
         );
         // Permanent residence, 7 working days from Friday 24 April: 28, 29 April, then
         // 4–8 May (27 April, 30 April and 1 May are off).
-        let residence = Received {
-            day: d(24, 4, 2026),
-            hour: 9,
-        };
+        let residence = at(d(24, 4, 2026), 9);
         assert_eq!(
             cal.due_date(residence, TimeLimit::WorkingDays(7)),
             Ok(d(8, 5, 2026))
@@ -247,20 +233,14 @@ mod tests {
         let sat = d(10, 1, 2026);
         let cal = WorkingCalendar::new([2026], [d(2, 1, 2026)], [sat]);
         assert_eq!(cal.is_working_day(sat), Ok(true));
-        let friday = Received {
-            day: d(9, 1, 2026),
-            hour: 10,
-        };
+        let friday = at(d(9, 1, 2026), 10);
         assert_eq!(cal.due_date(friday, TimeLimit::WorkingDays(1)), Ok(sat));
     }
 
     #[test]
     fn nothing_is_promised_past_the_known_years() {
         let cal = year_2026();
-        let december = Received {
-            day: d(30, 12, 2026),
-            hour: 10,
-        };
+        let december = at(d(30, 12, 2026), 10);
         assert_eq!(
             cal.due_date(december, TimeLimit::WorkingDays(1)),
             Ok(d(31, 12, 2026))
