@@ -2,7 +2,7 @@
 //!
 //! Việt Nam's offices work Monday to Friday. Public holidays (Labour Code 2019, article 112) and
 //! the days the government moves around them are off; a Saturday swapped for a bridging day is
-//! worked. The days themselves are data (`content/calendar.toml`), announced year by year; the
+//! worked. The days themselves are announced year by year, so the caller supplies them; the
 //! counting is here.
 //!
 //! The counting rule: a dossier received on a working day before the 15:00 cut-off is received
@@ -82,8 +82,7 @@ pub struct WorkingCalendar {
 
 impl WorkingCalendar {
     /// A calendar of `years`, with their days off and their worked weekend days. A day off on
-    /// a weekend is simply redundant; a worked day must fall on a weekend (the content check
-    /// says so before this is built).
+    /// a weekend, or a "worked weekend day" on a weekday, changes nothing.
     pub fn new(
         years: impl IntoIterator<Item = u16>,
         days_off: impl IntoIterator<Item = Date>,
@@ -98,10 +97,6 @@ impl WorkingCalendar {
 
     pub fn knows(&self, day: Date) -> bool {
         self.years.contains(&day.year)
-    }
-
-    pub fn years(&self) -> impl Iterator<Item = u16> + '_ {
-        self.years.iter().copied()
     }
 
     pub fn is_working_day(&self, day: Date) -> Result<bool, CalendarError> {
